@@ -1,0 +1,37 @@
+/*
+ * x86-64 types that the portable kernel embeds but never looks inside.
+ */
+#ifndef WEFT_ARCH_TYPES_H
+#define WEFT_ARCH_TYPES_H
+
+#include <stdint.h>
+
+/*
+ * What a context switch saves: just the stack pointer. The callee-saved
+ * registers (rbx, rbp, r12-r15) and the return address are pushed on the
+ * thread's own stack by arch_context_switch (switch.S), so the saved rsp
+ * is enough to find them again.
+ */
+struct arch_context {
+	uint64_t rsp;
+};
+
+/* The 64-bit Task State Segment: on x86-64 it only holds stack pointers. */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];  /* stack loaded on a switch to ring 0..2 */
+	uint64_t reserved1;
+	uint64_t ist[7];  /* interrupt stacks, chosen per IDT entry */
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+/* Per-CPU arch state: each CPU has its own GDT (its TSS differs). */
+struct arch_cpu {
+	uint64_t gdt[7];
+	struct tss64 tss;
+	uint32_t lapic_id;
+};
+
+#endif

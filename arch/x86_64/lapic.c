@@ -1,0 +1,118 @@
+/*
+ * The local APIC: this CPU's interrupt controller and its timer.
+ *
+ * The timer counts down from an initial count at a rate nobody tells us,
+ * so we measure it against the PIT (pit.c) and then program it to fire
+ * hz times a second in periodic mode; every tick goes to sched_tick().
+ * The same measurement gives the TSC's rate, from which arch_clock_ns()
+ * makes a monotonic nanosecond clock.
+ */
+#include <boot/bootinfo.h>
+#include <kernel/arch.h>
+#include <kernel/printk.h>
+#include <kernel/sched/sched.h>
+#include "acpi.h"
+#include "lapic.h"
+#include "pit.h"
+#include "trap.h"
+#include "x86.h"
+
+enum {
+	LAPIC_ID = 0x20,
+	LAPIC_EOI = 0xB0,
+	LAPIC_SVR = 0xF0,
+	LAPIC_LVT_TIMER = 0x320,
+	LAPIC_TIMER_INIT = 0x380,
+	LAPIC_TIMER_CURRENT = 0x390,
+	LAPIC_TIMER_DIVIDE = 0x3E0,
+};
+#define SVR_ENABLE       0x100
+#define LVT_MASKED       (1u << 16)
+#define LVT_PERIODIC     (1u << 17)
+#define DIVIDE_BY_16     0x3
+
+#define CALIBRATE_US 20000 /* 20 ms: long enough to be precise, short for boot */
+
+static uintptr_t lapic;          /* virtual address of the registers */
+static unsigned cpu_count = 1;
+static uint64_t tsc_at_boot;
+static uint64_t tsc_khz;         /* TSC cycles per millisecond */
+static uint64_t lapic_ticks_per_ms; /* at divide-by-16 */
+
+static uint32_t lapic_read(unsigned reg) { return mmio_read32(lapic + reg); }
+static void lapic_write(unsigned reg, uint32_t v) { mmio_write32(lapic + reg, v); }
+
+void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+
+void clock_start(void) { tsc_at_boot = rdtsc(); }
+
+uint64_t arch_cycles_to_ns(uint64_t cycles)
+{
+	if (!tsc_khz)
+		return 0;
+	return (uint64_t)((unsigned __int128)cycles * 1000000u / tsc_khz);
+}
+
+uint64_t arch_clock_ns(void) { return arch_cycles_to_ns(rdtsc() - tsc_at_boot); }
+
+uint64_t arch_tsc_khz(void) { return tsc_khz; }
+
+unsigned arch_cpu_count(void) { return cpu_count; }
+
+static void timer_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi(); /* first: the next tick may be queued while we work */
+	sched_tick();
+}
+
+static void spurious_interrupt(struct trap_frame *f)
+{
+	(void)f; /* no EOI for spurious interrupts, by the APIC's rules */
+}
+
+static void calibrate(void)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+
+	pit_wait_start(CALIBRATE_US);
+	uint64_t tsc0 = rdtsc();
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+	pit_wait_end();
+	uint32_t left = lapic_read(LAPIC_TIMER_CURRENT);
+	uint64_t tsc1 = rdtsc();
+	lapic_write(LAPIC_TIMER_INIT, 0);
+
+	lapic_ticks_per_ms = (0xffffffffu - left) / (CALIBRATE_US / 1000);
+	tsc_khz = (tsc1 - tsc0) / (CALIBRATE_US / 1000);
+	if (!lapic_ticks_per_ms)
+		lapic_ticks_per_ms = 1;
+	if (!tsc_khz)
+		tsc_khz = 1;
+}
+
+void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
+{
+	struct acpi_info acpi = acpi_scan(bi->rsdp_phys);
+	cpu_count = acpi.cpus;
+
+	pic_disable();
+	/* The LAPIC base: the MADT's word, else the MSR's. */
+	uint64_t base = acpi.lapic_phys ? acpi.lapic_phys : (rdmsr(MSR_APIC_BASE) & ~0xfffull);
+	lapic = (uintptr_t)arch_phys_to_virt(base);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+
+	irq_set_handler(VEC_TIMER, timer_interrupt);
+	irq_set_handler(VEC_SPURIOUS, spurious_interrupt);
+
+	calibrate();
+	uint64_t count = lapic_ticks_per_ms * 1000 / hz;
+	if (count == 0)
+		count = 1;
+	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+	printk("timer: LAPIC %llu kHz (/16), TSC %llu MHz, tick %u Hz\n",
+	       (unsigned long long)lapic_ticks_per_ms, (unsigned long long)(tsc_khz / 1000), hz);
+}

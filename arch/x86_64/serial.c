@@ -1,0 +1,40 @@
+/*
+ * The kernel console: COM1, a 16550 UART at I/O port 0x3f8. QEMU's
+ * -serial stdio connects it to the terminal (and the test runner).
+ */
+#include <stdbool.h>
+#include <kernel/arch.h>
+#include "x86.h"
+#include "serial.h"
+
+#define COM1 0x3f8
+
+enum { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+#define LSR_THR_EMPTY 0x20
+
+void serial_init(void)
+{
+	outb(COM1 + IER, 0x00);  /* no UART interrupts yet: we poll */
+	outb(COM1 + LCR, 0x80);  /* DLAB on: the next two bytes set the speed */
+	outb(COM1 + DATA, 1);    /* divisor 1 = 115200 baud */
+	outb(COM1 + IER, 0);
+	outb(COM1 + LCR, 0x03);  /* 8 data bits, no parity, 1 stop bit */
+	outb(COM1 + FCR, 0xC7);  /* FIFOs on and cleared */
+	outb(COM1 + MCR, 0x03);  /* DTR, RTS */
+}
+
+static void serial_putc(char c)
+{
+	while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
+		;
+	outb(COM1 + DATA, (uint8_t)c);
+}
+
+void arch_console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r'); /* terminals want CR LF */
+		serial_putc(s[i]);
+	}
+}

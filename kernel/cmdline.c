@@ -1,0 +1,101 @@
+/*
+ * Parsing the kernel command line into boot_options. Every problem is a
+ * warning, never a failure: a typo on the command line must not stop a
+ * machine from booting.
+ */
+#include <kernel/cmdline.h>
+#include <kernel/lib/string.h>
+#include <kernel/printk.h>
+#include <kernel/sched/sched.h>
+
+struct boot_options boot_options = {
+	.sched = "rr",
+	.quantum_ms = 10,
+	.hz = 1000,
+	.test = "",
+};
+
+static bool parse_uint(const char *s, size_t n, unsigned min, unsigned max, unsigned *out)
+{
+	unsigned long v = 0;
+	if (n == 0 || n > 9)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static bool copy_word(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+	return true;
+}
+
+static bool is_key(const char *key, size_t klen, const char *name)
+{
+	return strlen(name) == klen && strncmp(key, name, klen) == 0;
+}
+
+/* One key=value word; returns false (after warning) when it is not used. */
+static bool apply(const char *key, size_t klen, const char *val, size_t vlen)
+{
+	char name[16];
+	if (is_key(key, klen, "sched")) {
+		if (copy_word(name, sizeof(name), val, vlen) && sched_policy_exists(name)) {
+			strlcpy(boot_options.sched, name, sizeof(boot_options.sched));
+			return true;
+		}
+	} else if (is_key(key, klen, "quantum_ms")) {
+		if (parse_uint(val, vlen, 1, 1000, &boot_options.quantum_ms))
+			return true;
+	} else if (is_key(key, klen, "hz")) {
+		if (parse_uint(val, vlen, 10, 10000, &boot_options.hz))
+			return true;
+	} else if (is_key(key, klen, "test")) {
+		if (copy_word(boot_options.test, sizeof(boot_options.test), val, vlen))
+			return true;
+	} else {
+		printk("cmdline: warning: unknown option '%.*s' ignored\n", (int)(klen + (vlen ? vlen + 1 : 0)), key);
+		return false;
+	}
+	printk("cmdline: warning: bad value '%.*s' for %.*s, using the default\n",
+	       (int)vlen, val, (int)klen, key);
+	return false;
+}
+
+int cmdline_parse(const char *line)
+{
+	int warnings = 0;
+	const char *p = line;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *word = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		size_t n = (size_t)(p - word);
+		const char *eq = word;
+		while (eq < p && *eq != '=')
+			eq++;
+		size_t klen = (size_t)(eq - word);
+		size_t vlen = eq < p ? (size_t)(p - eq - 1) : 0;
+		if (eq == p) {
+			printk("cmdline: warning: '%.*s' is not key=value, ignored\n", (int)n, word);
+			warnings++;
+		} else if (!apply(word, klen, eq + 1, vlen)) {
+			warnings++;
+		}
+	}
+	return warnings;
+}

@@ -1,0 +1,31 @@
+/*
+ * Per-CPU state. Each CPU reaches its own struct cpu through
+ * arch_this_cpu() (the GS base on x86-64), so nothing here needs a lock
+ * when only its own CPU touches it.
+ */
+#ifndef WEFT_CPU_H
+#define WEFT_CPU_H
+
+#include <kernel/arch.h>
+#include <kernel/sched/runqueue.h>
+
+#define MAX_CPUS 8
+
+struct thread;
+
+struct cpu {
+	struct cpu *self;       /* must stay first: the arch reads it at GS:0 */
+	unsigned id;
+	struct thread *current; /* the thread running on this CPU */
+	struct thread *idle;    /* runs when nothing else can */
+	struct runqueue rq;     /* this CPU's ready threads (see sched/) */
+	bool need_resched;      /* set by tick/wake-up, acted on at a safe point */
+	uint64_t ticks;         /* timer ticks seen by this CPU */
+	struct arch_cpu arch;   /* GDT, TSS, ... (arch_types.h) */
+};
+
+extern struct cpu cpus[MAX_CPUS];
+
+static inline struct cpu *this_cpu(void) { return arch_this_cpu(); }
+
+#endif

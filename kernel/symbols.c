@@ -90,7 +90,7 @@ void symbols_format(uint64_t addr, char *buf, size_t size)
 	uint64_t off = 0;
 	const char *name = symbols_lookup(addr, &off);
 	if (name)
-		snprintk(buf, size, "<%s+%#llx>", name, (unsigned long long)off);
+		snprintk(buf, size, "<%s+0x%llx>", name, (unsigned long long)off);
 	else
 		snprintk(buf, size, "<?>");
 }

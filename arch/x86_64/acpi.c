@@ -65,6 +65,16 @@ static const struct sdt_header *find_table(const struct rsdp *r, const char *sig
 	return NULL;
 }
 
+/* The HPET table holds the timer block's address in a "generic address
+ * structure" right after the header and a 32-bit block id. */
+static uint64_t hpet_address(const struct sdt_header *t)
+{
+	uint64_t a = 0;
+	if (t && t->length >= sizeof(*t) + 4 + 12)
+		memcpy(&a, (const uint8_t *)t + sizeof(*t) + 4 + 4, 8);
+	return a;
+}
+
 struct acpi_info acpi_scan(uint64_t rsdp_phys)
 {
 	struct acpi_info info = { .cpus = 1, .lapic_phys = 0xfee00000 };
@@ -77,6 +87,7 @@ struct acpi_info acpi_scan(uint64_t rsdp_phys)
 		printk("acpi: bad RSDP; assuming 1 CPU\n");
 		return info;
 	}
+	info.hpet_phys = hpet_address(find_table(r, "HPET"));
 	const struct madt *m = (const struct madt *)find_table(r, "APIC");
 	if (!m) {
 		printk("acpi: no MADT; assuming 1 CPU\n");

@@ -2,7 +2,7 @@
  * The local APIC: this CPU's interrupt controller and its timer.
  *
  * The timer counts down from an initial count at a rate nobody tells us,
- * so we measure it against the PIT (pit.c) and then program it to fire
+ * so we measure it against the HPET (hpet.c) or else the PIT (pit.c) and then program it to fire
  * hz times a second in periodic mode; every tick goes to sched_tick().
  * The same measurement gives the TSC's rate, from which arch_clock_ns()
  * makes a monotonic nanosecond clock.
@@ -13,6 +13,7 @@
 #include <kernel/sched/sched.h>
 #include "acpi.h"
 #include "lapic.h"
+#include "hpet.h"
 #include "pit.h"
 #include "trap.h"
 #include "x86.h"
@@ -37,6 +38,7 @@ static uintptr_t lapic;          /* virtual address of the registers */
 static unsigned cpu_count = 1;
 static uint64_t tsc_at_boot;
 static uint64_t tsc_khz;         /* TSC cycles per millisecond */
+static uint64_t ns_per_cycle_q32; /* nanoseconds per cycle, times 2^32 */
 static uint64_t lapic_ticks_per_ms; /* at divide-by-16 */
 
 static uint32_t lapic_read(unsigned reg) { return mmio_read32(lapic + reg); }
@@ -48,9 +50,8 @@ void clock_start(void) { tsc_at_boot = rdtsc(); }
 
 uint64_t arch_cycles_to_ns(uint64_t cycles)
 {
-	if (!tsc_khz)
-		return 0;
-	return (uint64_t)((unsigned __int128)cycles * 1000000u / tsc_khz);
+	/* A multiply and a shift: no 128-bit division in the kernel. */
+	return (uint64_t)(((unsigned __int128)cycles * ns_per_cycle_q32) >> 32);
 }
 
 uint64_t arch_clock_ns(void) { return arch_cycles_to_ns(rdtsc() - tsc_at_boot); }
@@ -71,17 +72,31 @@ static void spurious_interrupt(struct trap_frame *f)
 	(void)f; /* no EOI for spurious interrupts, by the APIC's rules */
 }
 
-static void calibrate(void)
+/* Run the LAPIC timer and the TSC for CALIBRATE_US by the ruler (HPET if
+ * there is one, else the PIT) and see how far each got. */
+static const char *calibrate(bool use_hpet)
 {
+	uint64_t tsc0, tsc1;
+	uint32_t left;
+
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
-
-	pit_wait_start(CALIBRATE_US);
-	uint64_t tsc0 = rdtsc();
-	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	pit_wait_end();
-	uint32_t left = lapic_read(LAPIC_TIMER_CURRENT);
-	uint64_t tsc1 = rdtsc();
+	if (use_hpet) {
+		uint64_t ticks = hpet_ticks_for_us(CALIBRATE_US);
+		uint32_t start = hpet_now();
+		tsc0 = rdtsc();
+		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+		hpet_wait_until(start, ticks);
+		left = lapic_read(LAPIC_TIMER_CURRENT);
+		tsc1 = rdtsc();
+	} else {
+		pit_wait_start(CALIBRATE_US);
+		tsc0 = rdtsc();
+		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+		pit_wait_end();
+		left = lapic_read(LAPIC_TIMER_CURRENT);
+		tsc1 = rdtsc();
+	}
 	lapic_write(LAPIC_TIMER_INIT, 0);
 
 	lapic_ticks_per_ms = (0xffffffffu - left) / (CALIBRATE_US / 1000);
@@ -90,6 +105,8 @@ static void calibrate(void)
 		lapic_ticks_per_ms = 1;
 	if (!tsc_khz)
 		tsc_khz = 1;
+	ns_per_cycle_q32 = (1000000ull << 32) / tsc_khz;
+	return use_hpet ? "HPET" : "PIT";
 }
 
 void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
@@ -106,13 +123,13 @@ void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
 	irq_set_handler(VEC_TIMER, timer_interrupt);
 	irq_set_handler(VEC_SPURIOUS, spurious_interrupt);
 
-	calibrate();
+	const char *ruler = calibrate(hpet_init(acpi.hpet_phys));
 	uint64_t count = lapic_ticks_per_ms * 1000 / hz;
 	if (count == 0)
 		count = 1;
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
-	printk("timer: LAPIC %llu kHz (/16), TSC %llu MHz, tick %u Hz\n",
-	       (unsigned long long)lapic_ticks_per_ms, (unsigned long long)(tsc_khz / 1000), hz);
+	printk("timer: LAPIC %llu kHz (/16), TSC %llu MHz (measured against the %s), tick %u Hz\n",
+	       (unsigned long long)lapic_ticks_per_ms, (unsigned long long)(tsc_khz / 1000), ruler, hz);
 }

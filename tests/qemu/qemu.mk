@@ -45,7 +45,7 @@ qemu-gdb-now: $(ESP_IMG)
 	qemu-system-x86_64 $(QEMU_FLAGS) -drive format=raw,file=$(BUILD)/run.img -serial mon:stdio -s -S
 
 # In-kernel test groups, each in its own fresh boot.
-QEMU_TEST_GROUPS ?= boot sched sync mm fault
+QEMU_TEST_GROUPS ?= boot sched sync mm fault loader-no-kernel loader-bad-kernel
 
 qemu-test: $(ESP_IMG)
 	@tests/qemu/run --build $(BUILD) --image $(ESP_IMG) $(QEMU_TEST_GROUPS)

@@ -1,0 +1,103 @@
+/*
+ * The scheduler core: a state machine driven by events
+ *
+ *   create   sched_add_new()        a new thread becomes READY
+ *   tick     sched_tick()           accounting, sleepers wake, quantum ends
+ *   block    sched_block()          RUNNING -> BLOCKED (wait queues)
+ *   wakeup   sched_wakeup()         BLOCKED -> READY
+ *   sleep    thread_sleep_*()       RUNNING -> SLEEPING -> READY at a deadline
+ *   yield    thread_yield()         RUNNING -> READY
+ *   exit     kthread_exit()         RUNNING -> ZOMBIE
+ *
+ * with one decision out: the policy's pick_next (policy.h). Everything
+ * here is portable C; the CPU is reached through kernel/arch.h only, which
+ * is why the same file runs in the kernel and in the host unit tests.
+ *
+ * The arch calls sched_tick() from its timer interrupt and
+ * sched_preempt_irq() at the end of every interrupt taken in kernel mode.
+ */
+#ifndef WEFT_SCHED_SCHED_H
+#define WEFT_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kernel/sched/thread.h>
+#include <kernel/sync/spinlock.h>
+
+/*
+ * Before any thread exists: choose the policy by name (an unknown name is
+ * reported with printk and "rr" is used), the quantum and the tick rate.
+ */
+void sched_init(const char *policy_name, unsigned quantum_ms, unsigned hz);
+
+/*
+ * On the boot CPU, once: the calling context becomes this CPU's idle
+ * thread and the ready threads start running. Never returns.
+ */
+_Noreturn void sched_start(void);
+
+/* Timer interrupt, interrupts off. */
+void sched_tick(void);
+
+/* End of an interrupt taken in kernel mode, interrupts off, after EOI. */
+void sched_preempt_irq(void);
+
+/*
+ * Block the running thread. Call with interrupts off and `lock` held (the
+ * lock that guards the condition being waited for). The thread becomes
+ * BLOCKED, `lock` is released only once that is visible to wakers, and
+ * it is taken again before returning, after sched_wakeup().
+ */
+void sched_block(struct spinlock *lock);
+
+/*
+ * Make a BLOCKED thread READY. Returns false (and does nothing) if t was
+ * not blocked. Any context, any lock order below the run-queue lock.
+ */
+bool sched_wakeup(struct thread *t);
+
+/* Queue a newly created thread (the "fork" event). */
+void sched_add_new(struct thread *t);
+
+/* The policy chosen at boot. */
+const struct sched_policy *sched_default_policy(void);
+
+/* Nanoseconds per tick and the quantum, as sched_init computed them. */
+uint64_t sched_tick_ns(void);
+
+/*
+ * The earliest deadline of a sleeping thread on this CPU, or UINT64_MAX if
+ * none. (A tickless idle would program the timer with it; the host fake
+ * uses it to know whether waiting can ever end.)
+ */
+uint64_t sched_next_wakeup_ns(void);
+
+/* Is a thread ready to run on this CPU (a hint: no lock)? */
+bool sched_has_ready(void);
+
+/* ---- internal to kernel/sched/ (sched.c, sleep.c, thread.c) ---------- */
+
+struct cpu;
+struct runqueue;
+
+/*
+ * Switch this CPU to the next thread. Run-queue lock held, interrupts off,
+ * current's new state already set (READY goes back on the queue; BLOCKED,
+ * SLEEPING, ZOMBIE don't). Returns when current runs again; the caller
+ * then calls sched_finish_switch().
+ */
+void sched_switch_locked(struct cpu *c, bool preempted);
+/* The incoming side of a switch: releases the run-queue lock. */
+void sched_finish_switch(void);
+/* Put a READY thread on its run queue (lock held). */
+void sched_enqueue_locked(struct runqueue *rq, struct thread *t);
+/* Switch away from the exiting thread for good; `held` is released. */
+_Noreturn void sched_exit_current(struct spinlock *held);
+/* sleep.c: make the sleepers whose deadline is <= now READY (lock held). */
+void sched_wake_sleepers_locked(struct cpu *c, uint64_t now_ns);
+/* thread.c: the thread table. */
+void thread_table_reset(void);
+void thread_init_idle(struct thread *idle, struct cpu *c);
+
+#endif

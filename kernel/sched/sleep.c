@@ -1,0 +1,82 @@
+/*
+ * Sleeping for a duration. Each CPU keeps its sleeping threads in a list
+ * sorted by deadline, so the timer tick only looks at the head. Deadlines
+ * are in arch_clock_ns() nanoseconds (the same on every CPU); a sleeper
+ * wakes at the first tick at or after its deadline, so a sleep lasts at
+ * least what was asked and at most one tick more.
+ */
+#include <kernel/sched/sched.h>
+
+#include <kernel/cpu.h>
+#include <kernel/panic.h>
+#include <kernel/sched/trace.h>
+
+void thread_sleep_ns(uint64_t ns)
+{
+	if (ns == 0) {
+		thread_yield();
+		return;
+	}
+
+	unsigned long flags = arch_irq_save();
+	struct cpu *c = this_cpu();
+	spin_lock(&c->rq.lock);
+
+	struct thread *me = c->current;
+	KASSERT(me && !me->is_idle);
+	me->wake_at_ns = arch_clock_ns() + ns;
+
+	/* After every sleeper with the same or an earlier deadline: equal
+	 * deadlines wake in the order they went to sleep. */
+	struct list_node *pos;
+	list_for_each(pos, &c->rq.sleepers) {
+		struct thread *t = list_entry(pos, struct thread, rq_node);
+		if (t->wake_at_ns > me->wake_at_ns)
+			break;
+	}
+	list_insert_before(pos, &me->rq_node);
+
+	me->state = THREAD_SLEEPING;
+	sched_trace(SCHED_EV_SLEEP, me, NULL);
+	sched_switch_locked(c, false);
+	sched_finish_switch();
+	arch_irq_restore(flags);
+}
+
+void thread_sleep_ms(uint64_t ms)
+{
+	thread_sleep_ns(ms * 1000000ull);
+}
+
+void thread_sleep_ticks(uint64_t ticks)
+{
+	thread_sleep_ns(ticks * sched_tick_ns());
+}
+
+void sched_wake_sleepers_locked(struct cpu *c, uint64_t now_ns)
+{
+	struct list_node *n;
+
+	while ((n = list_first(&c->rq.sleepers)) != NULL) {
+		struct thread *t = list_entry(n, struct thread, rq_node);
+		if (t->wake_at_ns > now_ns)
+			break;
+		list_remove(n);
+		t->state = THREAD_READY;
+		sched_enqueue_locked(&c->rq, t);
+		sched_trace(SCHED_EV_WAKEUP, t, NULL);
+	}
+}
+
+uint64_t sched_next_wakeup_ns(void)
+{
+	struct cpu *c = this_cpu();
+	uint64_t when = UINT64_MAX;
+
+	unsigned long flags = spin_lock_irqsave(&c->rq.lock);
+	struct list_node *n = list_first(&c->rq.sleepers);
+	if (n)
+		when = list_entry(n, struct thread, rq_node)->wake_at_ns;
+	spin_unlock_irqrestore(&c->rq.lock, flags);
+	return when;
+}

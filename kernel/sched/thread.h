@@ -1,0 +1,127 @@
+/*
+ * Kernel threads: struct thread and its life cycle.
+ *
+ *   kthread_create ──> READY <──────────────┐ preempted / yield / woken
+ *                        │ picked            │
+ *                        v                   │
+ *                     RUNNING ───────────────┘
+ *                        │  │ wait queue / sleep
+ *                        │  └──> BLOCKED / SLEEPING ──> (woken) READY
+ *                        │ kthread_exit
+ *                        v
+ *                     ZOMBIE ──kthread_join──> freed
+ *
+ * The transitions themselves are in sched.c; this file's thread.c does
+ * creation, exit, join and the table of all threads.
+ */
+#ifndef WEFT_SCHED_THREAD_H
+#define WEFT_SCHED_THREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kernel/arch.h>
+#include <kernel/sched/list.h>
+#include <kernel/sched/policy.h>
+#include <kernel/sync/waitqueue.h>
+
+struct cpu;
+
+/* Kernel thread stacks (from kmalloc, so page aligned). */
+#ifndef KTHREAD_STACK_SIZE
+#define KTHREAD_STACK_SIZE (16 * 1024)
+#endif
+
+#define THREAD_NAME_LEN 16
+
+enum thread_state {
+	THREAD_READY,       /* on a run queue, waiting for a CPU */
+	THREAD_RUNNING,     /* on a CPU now */
+	THREAD_BLOCKED,     /* on a wait queue */
+	THREAD_SLEEPING,    /* on a sleep queue until a deadline */
+	THREAD_ZOMBIE,      /* exited, waiting for kthread_join */
+};
+
+const char *thread_state_name(enum thread_state s);
+
+struct thread {
+	struct arch_context ctx;        /* saved registers while not running */
+
+	int tid;                        /* unique; the idle threads are 0 */
+	char name[THREAD_NAME_LEN];
+	enum thread_state state;        /* under thread->cpu's run-queue lock */
+	struct cpu *cpu;                /* the CPU whose run queue owns it */
+	bool on_cpu;                    /* still on its stack (see sched_finish_switch) */
+	bool is_idle;
+
+	/* Scheduling policy (see policy.h) and its private data. */
+	const struct sched_policy *policy;
+	union sched_policy_data pd;
+
+	struct list_node rq_node;       /* on the ready queue or the sleep queue */
+	struct list_node wait_node;     /* on a wait queue */
+	uint64_t wake_at_ns;            /* deadline while SLEEPING */
+
+	/* Accounting. */
+	uint64_t ticks_run;             /* timer ticks that found it running */
+	uint64_t switches_voluntary;    /* it blocked, slept, yielded, exited */
+	uint64_t switches_involuntary;  /* it was preempted */
+
+	/* Body and stack. */
+	void (*fn)(void *);
+	void *arg;
+	void *stack;
+	size_t stack_size;
+
+	/* Exit and join. */
+	struct wait_queue exit_wq;      /* its lock guards the fields below */
+	bool exited;
+	int exit_code;
+	struct thread *joiner;          /* who called kthread_join, if anyone */
+
+	struct list_node all_node;      /* on the table of all threads */
+	uint32_t magic;                 /* THREAD_MAGIC while alive */
+};
+
+#define THREAD_MAGIC 0x74687264u /* "thrd" */
+
+/*
+ * Create a READY thread running fn(arg) on this CPU; when fn returns the
+ * thread exits with code 0. Returns NULL if memory runs out.
+ */
+struct thread *kthread_create(const char *name, void (*fn)(void *), void *arg);
+
+/* End the calling thread; it stays a ZOMBIE until joined. */
+_Noreturn void kthread_exit(int code);
+
+/*
+ * Wait until t exits, store its exit code in *code (if code is not NULL)
+ * and free it. 0 on success; -EDEADLK when t is the caller, -EINVAL when
+ * another thread is already joining t (or t is an idle thread), -ESRCH
+ * when t is not a live thread (best effort: a freed thread may be reused).
+ */
+int kthread_join(struct thread *t, int *code);
+
+/* Let the next ready thread run; the caller stays READY. */
+void thread_yield(void);
+
+/* Sleep until the first tick at or after now + the duration. */
+void thread_sleep_ns(uint64_t ns);
+void thread_sleep_ms(uint64_t ms);
+void thread_sleep_ticks(uint64_t ticks);
+
+/* The running thread (the idle thread when nothing else runs). */
+struct thread *thread_current(void);
+
+/*
+ * Call fn for every thread, idle threads included, under the thread-table
+ * lock (interrupts off): fn must be quick and must not block or create
+ * or join threads.
+ */
+void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg);
+
+/* Number of threads that exist (including zombies and idle threads). */
+unsigned sched_thread_count(void);
+
+#endif

@@ -87,6 +87,58 @@ _Noreturn void arch_machine_exit(int status);
 /* Stop this CPU for good: interrupts off, halt forever. */
 _Noreturn void arch_halt_forever(void);
 
+/* ---- user address spaces (real machine only) -------------------------- */
+
+/* User space is the lower half, below this address. */
+#define ARCH_USER_TOP 0x00007ffffffff000ull
+
+/* Page permissions: the same bits as Linux's PROT_READ/WRITE/EXEC. */
+#define ARCH_PROT_READ  1u
+#define ARCH_PROT_WRITE 2u
+#define ARCH_PROT_EXEC  4u
+
+/* A new page-table root sharing the kernel half; 0 when out of memory. */
+uint64_t arch_pt_create(void);
+/* Free the table pages of the user half and the root. The pages they
+ * mapped are not touched: the caller has unmapped (and freed) them. */
+void arch_pt_destroy(uint64_t root);
+/* Map one user page (replacing any mapping). 0 or -ENOMEM. */
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot);
+/* Remove one mapping; returns the physical page it mapped, or 0. */
+uint64_t arch_pt_unmap(uint64_t root, uint64_t va);
+/* The mapping of va: true and *pa, *prot if present. */
+bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot);
+/* Make root this CPU's address space (0: the kernel's own tables). */
+void arch_pt_activate(uint64_t root);
+/* The root this CPU uses now. */
+uint64_t arch_pt_active(void);
+/* Forget a stale translation of va on this CPU. */
+void arch_tlb_flush_page(uint64_t va);
+
+/* ---- user mode (real machine only) --------------------------------------- */
+
+/*
+ * struct trap_frame (arch_types.h) is what a trap or syscall from user mode
+ * saved: it lies at the top of the thread's kernel stack, and returning to
+ * user mode restores it.
+ */
+struct trap_frame;
+/* The saved registers of the running thread's user mode. */
+struct trap_frame *arch_user_regs_of(void *kstack_top);
+void arch_user_regs_init(struct trap_frame *r, uint64_t ip, uint64_t sp);
+uint64_t arch_user_ip(const struct trap_frame *r);
+uint64_t arch_user_sp(const struct trap_frame *r);
+void arch_user_regs_set_sp(struct trap_frame *r, uint64_t sp);
+/* The value the interrupted syscall returns (fork's child gets 0). */
+void arch_user_set_retval(struct trap_frame *r, long v);
+/* Drop everything on the kernel stack and resume user mode from r, which
+ * must be the frame at the top of the running thread's kernel stack. */
+_Noreturn void arch_enter_user(struct trap_frame *r);
+/* The kernel stack that traps and syscalls from user mode land on. */
+void arch_set_kernel_stack(uint64_t top);
+/* The thread pointer (FS base on x86-64) that user TLS uses. */
+void arch_set_tls(uint64_t base);
+
 /* ---- bring-up (real machine only; the host fake leaves these out) ----- */
 
 struct weft_boot_info;

@@ -13,7 +13,11 @@ struct boot_options boot_options = {
 	.quantum_ms = 10,
 	.hz = 1000,
 	.test = "",
+	.init = "/bin/init",
 };
+
+/* Room for init's arguments, decoded. */
+static char arg_storage[1024];
 
 static bool parse_uint(const char *s, size_t n, unsigned min, unsigned max, unsigned *out)
 {
@@ -60,6 +64,14 @@ static bool apply(const char *key, size_t klen, const char *val, size_t vlen)
 	} else if (is_key(key, klen, "hz")) {
 		if (parse_uint(val, vlen, 10, 10000, &boot_options.hz))
 			return true;
+	} else if (is_key(key, klen, "init")) {
+		if (vlen && val[0] == '/' && copy_word(boot_options.init, sizeof(boot_options.init), val, vlen))
+			return true;
+	} else if (is_key(key, klen, "run")) {
+		if (vlen == 1 && (val[0] == '0' || val[0] == '1')) {
+			boot_options.run = val[0] == '1';
+			return true;
+		}
 	} else if (is_key(key, klen, "test")) {
 		if (copy_word(boot_options.test, sizeof(boot_options.test), val, vlen))
 			return true;
@@ -72,10 +84,53 @@ static bool apply(const char *key, size_t klen, const char *val, size_t vlen)
 	return false;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* The words after "--": init's arguments, with %XX decoded. */
+static int parse_init_args(const char *p)
+{
+	size_t used = 0;
+	boot_options.init_argc = 1;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (boot_options.init_argc >= CMDLINE_MAX_ARGS) {
+			printk("cmdline: warning: more than %d arguments for init, rest ignored\n",
+			       CMDLINE_MAX_ARGS - 1);
+			return 1;
+		}
+		char *out = arg_storage + used;
+		while (*p && *p != ' ' && *p != '\t') {
+			char c = *p++;
+			if (c == '%' && hexval(p[0]) >= 0 && hexval(p[1]) >= 0) {
+				c = (char)(hexval(p[0]) * 16 + hexval(p[1]));
+				p += 2;
+			}
+			if (used + 1 >= sizeof(arg_storage)) {
+				printk("cmdline: warning: init's arguments are too long\n");
+				return 1;
+			}
+			arg_storage[used++] = c;
+		}
+		arg_storage[used++] = 0;
+		boot_options.init_argv[boot_options.init_argc++] = out;
+	}
+	return 0;
+}
+
 int cmdline_parse(const char *line)
 {
 	int warnings = 0;
 	const char *p = line;
+	boot_options.init_argc = 1;
 	while (*p) {
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -85,6 +140,10 @@ int cmdline_parse(const char *line)
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 		size_t n = (size_t)(p - word);
+		if (n == 2 && word[0] == '-' && word[1] == '-') {
+			warnings += parse_init_args(p);
+			break;
+		}
 		const char *eq = word;
 		while (eq < p && *eq != '=')
 			eq++;
@@ -97,5 +156,7 @@ int cmdline_parse(const char *line)
 			warnings++;
 		}
 	}
+	boot_options.init_argv[0] = boot_options.init;
+	boot_options.init_argv[boot_options.init_argc] = NULL;
 	return warnings;
 }

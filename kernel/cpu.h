@@ -15,6 +15,11 @@ struct thread;
 
 struct cpu {
 	struct cpu *self;       /* must stay first: the arch reads it at GS:0 */
+	/* The syscall entry (arch/x86_64/syscall.S) uses these two by offset
+	 * (8 and 16): where the running thread's kernel stack starts, and a
+	 * place to keep the user's stack pointer while switching to it. */
+	uint64_t kernel_stack_top;
+	uint64_t user_rsp_scratch;
 	unsigned id;
 	struct thread *current; /* the thread running on this CPU */
 	struct thread *idle;    /* runs when nothing else can */

@@ -132,5 +132,5 @@ void demo_main(void *arg)
 	printk("\nA kernel-thread context switch (yield to yield) costs about %llu cycles"
 	       " (%llu ns)\n", (unsigned long long)c,
 	       (unsigned long long)arch_cycles_to_ns(c));
-	printk("\nDone. The kernel now idles; leave QEMU with Ctrl-A X.\n");
+	printk("\n");
 }

@@ -12,12 +12,18 @@
 #include <kernel/cmdline.h>
 #include <kernel/cpu.h>
 #include <kernel/demo.h>
+#include <kernel/fs/vfs.h>
+#include <kernel/proc/fs_pending.h>
+#include <kernel/proc/process.h>
+#include <kernel/syscall/syscall.h>
 #include <kernel/ktest/ktest.h>
 #include <kernel/mm/pmm.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched/sched.h>
 #include <kernel/symbols.h>
+
+void process_init(void);
 
 static uint64_t ms(uint64_t cycles) { return arch_cycles_to_ns(cycles) / 1000000; }
 
@@ -37,6 +43,19 @@ static void banner(const struct weft_boot_info *bi, uint64_t entry_cycles)
 	       (unsigned long long)ms(bi->loader_tsc_exit - bi->loader_tsc_entry),
 	       (unsigned long long)ms(now - entry_cycles));
 	printk("\n");
+}
+
+/*
+ * The first kernel thread of a normal boot: the kernel-thread lessons
+ * (not in run mode, where only the program's output matters), then
+ * init, the first user process.
+ */
+static void boot_thread(void *arg)
+{
+	(void)arg;
+	if (!boot_options.run)
+		demo_main(NULL);
+	process_start_init(boot_options.init, boot_options.init_argv, boot_options.run);
 }
 
 _Noreturn void kmain(uint64_t bootinfo_phys);
@@ -69,11 +88,18 @@ _Noreturn void kmain(uint64_t bootinfo_phys)
 	arch_timer_init(bi, boot_options.hz);
 	banner(bi, entry_cycles);
 
+	/* Files, then what user processes need. */
+	vfs_init();
+	if (bi->initrd_phys)
+		initramfs_unpack(arch_phys_to_virt(bi->initrd_phys), bi->initrd_size);
+	syscall_init();
+	process_init();
+
 	struct thread *first;
 	if (boot_options.test[0])
 		first = kthread_create("ktest", ktest_main, boot_options.test);
 	else
-		first = kthread_create("demo", demo_main, NULL);
+		first = kthread_create("boot", boot_thread, NULL);
 	if (!first)
 		panic("cannot create the first kernel thread");
 	sched_start();

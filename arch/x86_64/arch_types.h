@@ -16,6 +16,18 @@ struct arch_context {
 	uint64_t rsp;
 };
 
+/*
+ * The registers of interrupted user (or kernel) code, as traps.S and
+ * syscall.S push them: general registers, the vector and error code, then
+ * what the CPU pushes on an interrupt (rip, cs, rflags, rsp, ss).
+ */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
 /* The 64-bit Task State Segment: on x86-64 it only holds stack pointers. */
 struct tss64 {
 	uint32_t reserved0;

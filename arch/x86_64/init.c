@@ -9,6 +9,8 @@
 #include "serial.h"
 #include "trap.h"
 
+void usermode_init(void);
+
 void arch_early_init(const struct weft_boot_info *bi, struct cpu *boot_cpu)
 {
 	(void)bi;
@@ -17,4 +19,5 @@ void arch_early_init(const struct weft_boot_info *bi, struct cpu *boot_cpu)
 	gdt_load(boot_cpu);
 	idt_init();
 	idt_load();
+	usermode_init();
 }

@@ -117,3 +117,129 @@ void arch_mm_init(const struct weft_boot_info *bi)
 	printk("paging: direct map of %llu MiB (%s pages), kernel W^X\n",
 	       (unsigned long long)(top >> 20), has_1g_pages() ? "1 GiB" : "2 MiB");
 }
+
+/* ---- user address spaces ---------------------------------------------
+ *
+ * Every process has its own PML4. Its upper half (entries 256-511) is a
+ * copy of the kernel's, so the kernel is mapped the same way in every
+ * address space and a syscall needs no CR3 switch. The lower half is the
+ * process's own, built on demand; the leaves carry PTE_U.
+ */
+
+#define USER_PML4_ENTRIES 256
+
+uint64_t arch_pt_create(void)
+{
+	uint64_t root = pmm_alloc_page();
+	if (!root)
+		return 0;
+	uint64_t *t = table_at(root), *k = table_at(kernel_pml4);
+	for (int i = 0; i < 512; i++)
+		t[i] = i < USER_PML4_ENTRIES ? 0 : k[i];
+	return root;
+}
+
+static void free_table(uint64_t phys, int level)
+{
+	uint64_t *t = table_at(phys);
+	if (level > 0)
+		for (int i = 0; i < 512; i++)
+			if (t[i] & PTE_P)
+				free_table(t[i] & PTE_ADDR, level - 1);
+	pmm_free_page(phys);
+}
+
+void arch_pt_destroy(uint64_t root)
+{
+	uint64_t *t = table_at(root);
+	for (int i = 0; i < USER_PML4_ENTRIES; i++)
+		if (t[i] & PTE_P)
+			free_table(t[i] & PTE_ADDR, 2);
+	pmm_free_page(root);
+}
+
+/* Like walk(), for user addresses, and able to fail: NULL when a table is
+ * missing and create is false, or when memory runs out. */
+static uint64_t *user_walk(uint64_t root, uint64_t va, bool create)
+{
+	uint64_t *t = table_at(root);
+	for (int l = 3; l > 0; l--) {
+		uint64_t *e = &t[(va >> (12 + 9 * l)) & 511];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			uint64_t p = pmm_alloc_page();
+			if (!p)
+				return NULL;
+			uint64_t *nt = table_at(p);
+			for (int i = 0; i < 512; i++)
+				nt[i] = 0;
+			/* Upper levels allow everything; the leaf decides. */
+			*e = p | PTE_P | PTE_W | PTE_U;
+		}
+		t = table_at(*e & PTE_ADDR);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+static uint64_t prot_bits(unsigned prot)
+{
+	uint64_t f = PTE_P | PTE_U;
+	if (prot & ARCH_PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & ARCH_PROT_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
+{
+	uint64_t *e = user_walk(root, va, true);
+	if (!e)
+		return -12; /* ENOMEM */
+	bool was = *e & PTE_P;
+	*e = pa | prot_bits(prot);
+	if (was && root == arch_pt_active())
+		arch_tlb_flush_page(va);
+	return 0;
+}
+
+uint64_t arch_pt_unmap(uint64_t root, uint64_t va)
+{
+	uint64_t *e = user_walk(root, va, false);
+	if (!e || !(*e & PTE_P))
+		return 0;
+	uint64_t pa = *e & PTE_ADDR;
+	*e = 0;
+	if (root == arch_pt_active())
+		arch_tlb_flush_page(va);
+	return pa;
+}
+
+bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot)
+{
+	uint64_t *e = user_walk(root, va, false);
+	if (!e || !(*e & PTE_P))
+		return false;
+	if (pa)
+		*pa = *e & PTE_ADDR;
+	if (prot)
+		*prot = ARCH_PROT_READ | (*e & PTE_W ? ARCH_PROT_WRITE : 0) |
+		        (*e & PTE_NX ? 0 : ARCH_PROT_EXEC);
+	return true;
+}
+
+void arch_pt_activate(uint64_t root)
+{
+	if (!root)
+		root = kernel_pml4;
+	if (read_cr3() != root)
+		write_cr3(root);
+}
+
+uint64_t arch_pt_active(void) { return read_cr3(); }
+
+void arch_tlb_flush_page(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}

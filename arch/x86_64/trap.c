@@ -10,6 +10,7 @@
 #include <kernel/arch.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/proc/usermode.h>
 #include <kernel/sched/sched.h>
 #include <kernel/symbols.h>
 #include "x86.h"
@@ -77,10 +78,44 @@ static _Noreturn void exception(struct trap_frame *f)
 	kernel_stop();
 }
 
+/* Which signal a CPU exception in user mode becomes (as Linux does). */
+static int exception_signal(uint64_t vector)
+{
+	switch (vector) {
+	case 0: case 16: case 19: return 8;  /* SIGFPE */
+	case 6: return 4;                    /* SIGILL */
+	case 1: case 3: return 5;            /* SIGTRAP */
+	case 17: return 7;                   /* SIGBUS */
+	default: return 11;                  /* SIGSEGV */
+	}
+}
+
+static void user_trap(struct trap_frame *f)
+{
+	/* CR2 first: once interrupts are on, a switch to another thread that
+	 * faults would overwrite it. */
+	uint64_t addr = read_cr2();
+	arch_irq_enable(); /* a user fault may sleep (page allocation, locks) */
+	if (f->vector == 14) {
+		user_page_fault(f, addr, f->error & 2, f->error & 16);
+	} else {
+		user_exception(f, exception_signal(f->vector),
+		               exception_names[f->vector], f->rip);
+	}
+	arch_irq_disable();
+}
+
 void arch_trap(struct trap_frame *f)
 {
-	if (f->vector < 32)
-		exception(f);
+	bool from_user = f->cs & 3;
+
+	if (f->vector < 32) {
+		if (!from_user)
+			exception(f);
+		user_trap(f);
+		user_return_check(f);
+		return;
+	}
 
 	if (handlers[f->vector])
 		handlers[f->vector](f);
@@ -89,4 +124,6 @@ void arch_trap(struct trap_frame *f)
 	 * used up the quantum, a wake-up): switch now, before returning to
 	 * the interrupted code. Still with interrupts off. */
 	sched_preempt_irq();
+	if (from_user)
+		user_return_check(f);
 }

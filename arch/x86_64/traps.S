@@ -52,6 +52,15 @@ trap_common:
 	mov %rsp, %rdi          /* arch_trap(struct trap_frame *) */
 	cld
 	call arch_trap
+
+/*
+ * Back to whatever the frame at rsp describes: kernel code after an
+ * interrupt, or user mode after a trap, a syscall (syscall.S jumps here)
+ * or a new process's first entry (arch_enter_user).
+ */
+	.globl trap_return
+	.type trap_return, @function
+trap_return:
 	popq %r15
 	popq %r14
 	popq %r13

@@ -22,6 +22,9 @@
 #ifndef EINVAL
 #define EINVAL 22
 #endif
+#ifndef EINTR
+#define EINTR 4    /* interrupted by a signal */
+#endif
 #ifndef EDEADLK
 #define EDEADLK 35 /* would wait for itself forever */
 #endif

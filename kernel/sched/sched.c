@@ -19,6 +19,7 @@
 #include <kernel/sched/trace.h>
 
 static const struct sched_policy *default_policy = &sched_policy_rr;
+void (*sched_switch_hook)(struct thread *prev, struct thread *next);
 unsigned sched_quantum_ticks = 1;
 static uint64_t tick_ns = 10 * 1000 * 1000;
 
@@ -130,6 +131,8 @@ void sched_switch_locked(struct cpu *c, bool preempted)
 	c->current = next;
 	rq->switched_from = prev;
 	sched_trace(SCHED_EV_SWITCH, prev, next);
+	if (sched_switch_hook)
+		sched_switch_hook(prev, next);
 
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* prev runs again here, maybe much later; the caller finishes. */
@@ -188,6 +191,54 @@ void sched_block(struct spinlock *lock)
 	sched_switch_locked(c, false);
 	sched_finish_switch();
 	spin_lock(lock);
+}
+
+bool sched_block_interruptible(struct spinlock *lock)
+{
+	struct cpu *c = this_cpu();
+	struct thread *me = c->current;
+
+	KASSERT(!arch_irq_enabled());
+	spin_lock(&c->rq.lock);
+	if (me->interrupt_pending) {
+		/* The signal came first: don't sleep at all. */
+		spin_unlock(&c->rq.lock);
+		return false;
+	}
+	spin_unlock(lock);
+	me->interruptible = true;
+	me->state = THREAD_BLOCKED;
+	sched_trace(SCHED_EV_BLOCK, me, NULL);
+	sched_switch_locked(c, false);
+	sched_finish_switch();
+	me->interruptible = false; /* our own field; we are running */
+	spin_lock(lock);
+	return true;
+}
+
+void sched_interrupt(struct thread *t)
+{
+	struct cpu *c = t->cpu;
+	unsigned long flags = spin_lock_irqsave(&c->rq.lock);
+	t->interrupt_pending = true;
+	if (t->interruptible &&
+	    (t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING)) {
+		if (t->state == THREAD_SLEEPING)
+			list_remove(&t->rq_node);
+		t->state = THREAD_READY;
+		sched_enqueue_locked(&c->rq, t);
+		c->need_resched = true;
+		sched_trace(SCHED_EV_WAKEUP, t, this_cpu()->current);
+	}
+	spin_unlock_irqrestore(&c->rq.lock, flags);
+}
+
+void sched_clear_interrupt(struct thread *t)
+{
+	struct cpu *c = t->cpu;
+	unsigned long flags = spin_lock_irqsave(&c->rq.lock);
+	t->interrupt_pending = false;
+	spin_unlock_irqrestore(&c->rq.lock, flags);
 }
 
 bool sched_wakeup(struct thread *t)

@@ -52,6 +52,27 @@ void sched_preempt_irq(void);
 void sched_block(struct spinlock *lock);
 
 /*
+ * The same for waits a signal may interrupt: returns false without
+ * blocking when the thread already has an interrupt pending, or true once
+ * woken (by sched_wakeup or by sched_interrupt).
+ */
+bool sched_block_interruptible(struct spinlock *lock);
+
+/*
+ * A signal for t: mark it, and end its interruptible wait or sleep if it
+ * is in one. sched_clear_interrupt() when the signal has been handled.
+ */
+void sched_interrupt(struct thread *t);
+void sched_clear_interrupt(struct thread *t);
+
+/*
+ * Called on every switch, with the run-queue lock held and interrupts
+ * off, just before the switch to next (user processes load their page
+ * tables and kernel stack here). NULL on the host.
+ */
+extern void (*sched_switch_hook)(struct thread *prev, struct thread *next);
+
+/*
  * Make a BLOCKED thread READY. Returns false (and does nothing) if t was
  * not blocked. Any context, any lock order below the run-queue lock.
  */

@@ -9,13 +9,15 @@
 
 #include <kernel/cpu.h>
 #include <kernel/panic.h>
+#include <kernel/sched/errno.h>
 #include <kernel/sched/trace.h>
 
-void thread_sleep_ns(uint64_t ns)
+/* Sleep; with interruptible, a signal (sched_interrupt) may end it. */
+static int sleep_ns(uint64_t ns, bool interruptible)
 {
 	if (ns == 0) {
 		thread_yield();
-		return;
+		return 0;
 	}
 
 	unsigned long flags = arch_irq_save();
@@ -24,7 +26,13 @@ void thread_sleep_ns(uint64_t ns)
 
 	struct thread *me = c->current;
 	KASSERT(me && !me->is_idle);
+	if (interruptible && me->interrupt_pending) {
+		spin_unlock(&c->rq.lock);
+		arch_irq_restore(flags);
+		return -EINTR;
+	}
 	me->wake_at_ns = arch_clock_ns() + ns;
+	me->interruptible = interruptible;
 
 	/* After every sleeper with the same or an earlier deadline: equal
 	 * deadlines wake in the order they went to sleep. */
@@ -40,7 +48,22 @@ void thread_sleep_ns(uint64_t ns)
 	sched_trace(SCHED_EV_SLEEP, me, NULL);
 	sched_switch_locked(c, false);
 	sched_finish_switch();
+	me->interruptible = false;
+	/* Woken before the deadline means a signal did it. */
+	int r = interruptible && me->interrupt_pending &&
+	        arch_clock_ns() < me->wake_at_ns ? -EINTR : 0;
 	arch_irq_restore(flags);
+	return r;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+	sleep_ns(ns, false);
+}
+
+int thread_sleep_ns_interruptible(uint64_t ns)
+{
+	return sleep_ns(ns, true);
 }
 
 void thread_sleep_ms(uint64_t ms)

@@ -27,6 +27,7 @@
 #include <kernel/sync/waitqueue.h>
 
 struct cpu;
+struct process;
 
 /* Kernel thread stacks (from kmalloc, so page aligned). */
 #ifndef KTHREAD_STACK_SIZE
@@ -81,6 +82,14 @@ struct thread {
 	struct thread *joiner;          /* who called kthread_join, if anyone */
 
 	struct list_node all_node;      /* on the table of all threads */
+
+	/* User processes (kernel/proc); NULL/0 for kernel threads. */
+	struct process *proc;
+	uint64_t tls_base;              /* FS base for user TLS (arch_prctl) */
+	/* Interruptible waits: a signal may end them early (-EINTR). Both
+	 * under the run-queue lock of thread->cpu. */
+	bool interruptible;             /* in such a wait now */
+	bool interrupt_pending;         /* a signal wants it out of waits */
 	uint32_t magic;                 /* THREAD_MAGIC while alive */
 };
 
@@ -110,6 +119,8 @@ void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
 void thread_sleep_ms(uint64_t ms);
 void thread_sleep_ticks(uint64_t ticks);
+/* The same, but a signal ends it early: 0, or -EINTR. */
+int thread_sleep_ns_interruptible(uint64_t ns);
 
 /* The running thread (the idle thread when nothing else runs). */
 struct thread *thread_current(void);

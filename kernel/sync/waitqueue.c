@@ -5,6 +5,7 @@
 #include <kernel/sync/waitqueue.h>
 
 #include <kernel/panic.h>
+#include <kernel/sched/errno.h>
 #include <kernel/sched/sched.h>
 
 void wait_queue_init(struct wait_queue *wq, const char *name)
@@ -21,6 +22,22 @@ void wait_queue_wait_locked(struct wait_queue *wq)
 	list_push_back(&wq->waiters, &me->wait_node);
 	sched_block(&wq->lock);
 	/* Whoever woke us took us off the queue. */
+}
+
+int wait_queue_wait_interruptible_locked(struct wait_queue *wq)
+{
+	struct thread *me = thread_current();
+
+	KASSERT(spin_held(&wq->lock));
+	list_push_back(&wq->waiters, &me->wait_node);
+	bool slept = sched_block_interruptible(&wq->lock);
+	if (list_linked(&me->wait_node)) {
+		/* Still queued: nobody woke us, a signal did (or came first). */
+		list_remove(&me->wait_node);
+		return -EINTR;
+	}
+	(void)slept;
+	return 0;
 }
 
 struct thread *wait_queue_first_locked(const struct wait_queue *wq)
@@ -41,7 +58,9 @@ struct thread *wait_queue_wake_one_locked(struct wait_queue *wq)
 	 * lock (it held this lock until it was), so the wake-up cannot miss.
 	 */
 	bool woken = sched_wakeup(t);
-	KASSERT(woken);
+	/* Only an interruptible waiter can already be awake: a signal woke
+	 * it and it has not yet taken itself off the queue. */
+	KASSERT(woken || t->interruptible || t->interrupt_pending);
 	return t;
 }
 

@@ -37,6 +37,13 @@ void wait_queue_init(struct wait_queue *wq, const char *name);
  */
 void wait_queue_wait_locked(struct wait_queue *wq);
 
+/*
+ * The same, but a signal for the thread (sched_interrupt) also ends the
+ * wait: returns 0 when woken by a waker, -EINTR when interrupted. The
+ * caller re-checks its condition either way.
+ */
+int wait_queue_wait_interruptible_locked(struct wait_queue *wq);
+
 /* Wake the longest waiter; returns it, or NULL if none. wq->lock held. */
 struct thread *wait_queue_wake_one_locked(struct wait_queue *wq);
 /* Wake every waiter; returns how many. wq->lock held. */

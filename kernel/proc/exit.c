@@ -1,0 +1,171 @@
+/*
+ * exit, wait4, and what happens to orphans.
+ *
+ * A process that exits gives back its memory and files at once and
+ * becomes a ZOMBIE: just its pid and exit status, kept for its parent's
+ * wait4. Its children are handed to init (pid 1), which reaps them. The
+ * parent's wait4 frees the zombie for good.
+ */
+#include <kernel/arch.h>
+#include <kernel/errno.h>
+#include <kernel/proc/fs_pending.h>
+#include <kernel/fs/vfs.h>
+#include <kernel/machine.h>
+#include <kernel/mm/vm.h>
+#include <kernel/printk.h>
+#include <kernel/proc/internal.h>
+#include <kernel/syscall/syscall.h>
+#include <kernel/uaccess.h>
+
+static void reparent_children_locked(struct process *p)
+{
+	struct process *init = process_find_locked(1);
+	while (!list_empty(&p->children)) {
+		struct process *c = list_entry(list_first(&p->children), struct process, sibling);
+		list_remove(&c->sibling);
+		c->parent = init;
+		if (init)
+			list_push_back(&init->children, &c->sibling);
+	}
+}
+
+_Noreturn void process_exit(int status)
+{
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
+
+	if (p->pid == 1)
+		init_exited(status); /* machine.c: the end of the run, or a panic */
+
+	files_put(p->files);
+	p->files = NULL;
+	inode_put(p->cwd);
+	p->cwd = NULL;
+
+	/* Off our own page tables before freeing them. */
+	unsigned long f = arch_irq_save();
+	struct address_space *as = p->as;
+	p->as = NULL;
+	arch_pt_activate(0);
+	arch_irq_restore(f);
+	as_destroy(as);
+
+	f = spin_lock_irqsave(&proc_table.lock);
+	reparent_children_locked(p);
+	p->exit_status = status;
+	p->utime_ticks += me->ticks_run;
+	p->state = PROC_ZOMBIE;
+	wait_queue_wake_all_locked(&proc_table); /* parents in wait4 */
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	kthread_exit(0); /* the parent's wait4 joins this thread */
+}
+
+static long sys_exit(const struct syscall_args *a)
+{
+	process_exit(((int)a->arg[0] & 0xff) << 8);
+}
+SYSCALL(60, exit, sys_exit)
+SYSCALL(231, exit_group, sys_exit)
+
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+static bool wanted(struct process *c, int pid, struct process *me)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgid == me->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return true;
+}
+
+struct rusage_k {
+	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
+	int64_t rest[14];
+};
+
+/* Free a zombie that wait4 took out of the table; report its status. */
+static long reap(struct process *z, int *ustatus, struct rusage_k *uru)
+{
+	int pid = z->pid, status = z->exit_status;
+	kthread_join(z->main_thread, NULL); /* frees its kernel stack */
+	uint64_t ticks = z->utime_ticks;
+	process_free(z);
+	/* Both pointers were checked before: these cannot fail now. */
+	if (ustatus)
+		copy_to_user(ustatus, &status, sizeof(status));
+	if (uru) {
+		struct rusage_k ru = {0};
+		uint64_t us = ticks * sched_tick_ns() / 1000;
+		ru.utime_sec = (int64_t)(us / 1000000);
+		ru.utime_usec = (int64_t)(us % 1000000);
+		copy_to_user(uru, &ru, sizeof(ru));
+	}
+	return pid;
+}
+
+/* Is user memory [p, p+n) writable? Checked by writing back what is
+ * there, so nothing changes when the call then fails for another reason. */
+static bool user_writable(void *p, size_t n)
+{
+	char tmp[sizeof(struct rusage_k)];
+	return !copy_from_user(tmp, p, n) && !copy_to_user(p, tmp, n);
+}
+
+static long sys_wait4(const struct syscall_args *a)
+{
+	int pid = (int)a->arg[0];
+	int *ustatus = (int *)a->arg[1];
+	int options = (int)a->arg[2];
+	struct rusage_k *uru = (struct rusage_k *)a->arg[3];
+	struct process *me = current_process();
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
+		return -EINVAL;
+	if ((ustatus && !user_writable(ustatus, sizeof(int))) ||
+	    (uru && !user_writable(uru, sizeof(*uru))))
+		return -EFAULT;
+
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	for (;;) {
+		bool any = false;
+		struct process *zombie = NULL;
+		struct list_node *n;
+		list_for_each(n, &me->children) {
+			struct process *c = list_entry(n, struct process, sibling);
+			if (!wanted(c, pid, me))
+				continue;
+			any = true;
+			if (c->state == PROC_ZOMBIE) {
+				zombie = c;
+				break;
+			}
+		}
+		if (!any) {
+			spin_unlock_irqrestore(&proc_table.lock, f);
+			return -ECHILD;
+		}
+		if (zombie) {
+			/* Take it out of the table first: nobody else can reap it. */
+			list_remove(&zombie->sibling);
+			list_remove(&zombie->all_node);
+			spin_unlock_irqrestore(&proc_table.lock, f);
+			return reap(zombie, ustatus, uru);
+		}
+		if (options & WNOHANG) {
+			spin_unlock_irqrestore(&proc_table.lock, f);
+			return 0;
+		}
+		if (wait_queue_wait_interruptible_locked(&proc_table) == -EINTR &&
+		    signal_pending()) {
+			spin_unlock_irqrestore(&proc_table.lock, f);
+			return -EINTR;
+		}
+	}
+}
+SYSCALL(61, wait4, sys_wait4)

@@ -28,6 +28,7 @@ include kernel/kernel.mk
 include boot/boot.mk
 include tests/qemu/qemu.mk
 -include userland/lib/green/green.mk
+-include userland/userland.mk
 
 all: deps
 	@$(MAKE) --no-print-directory build

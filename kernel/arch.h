@@ -123,6 +123,10 @@ void arch_tlb_flush_page(uint64_t va);
  * user mode restores it.
  */
 struct trap_frame;
+/* Bytes at the top of every kernel stack kept for that frame: a kernel
+ * thread that later becomes a user thread (init, a fork child) must not
+ * have its own call frames there. */
+#define ARCH_USER_FRAME_RESERVE 256
 /* The saved registers of the running thread's user mode. */
 struct trap_frame *arch_user_regs_of(void *kstack_top);
 void arch_user_regs_init(struct trap_frame *r, uint64_t ip, uint64_t sp);

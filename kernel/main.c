@@ -13,7 +13,6 @@
 #include <kernel/cpu.h>
 #include <kernel/demo.h>
 #include <kernel/fs/vfs.h>
-#include <kernel/proc/fs_pending.h>
 #include <kernel/proc/process.h>
 #include <kernel/syscall/syscall.h>
 #include <kernel/ktest/ktest.h>
@@ -46,13 +45,22 @@ static void banner(const struct weft_boot_info *bi, uint64_t entry_cycles)
 }
 
 /*
- * The first kernel thread of a normal boot: the kernel-thread lessons
- * (not in run mode, where only the program's output matters), then
- * init, the first user process.
+ * The first kernel thread: the file system, then the in-kernel tests
+ * (test=GROUP), or the kernel-thread lessons (not in run mode, where only
+ * the program's output matters) and init, the first user process.
  */
 static void boot_thread(void *arg)
 {
-	(void)arg;
+	const struct weft_boot_info *bi = arg;
+
+	/* The file system first: its locks are sleeping mutexes, which need
+	 * a thread to own them. */
+	vfs_init();
+	if (bi->initrd_phys)
+		initramfs_unpack(arch_phys_to_virt(bi->initrd_phys), bi->initrd_size);
+
+	if (boot_options.test[0])
+		ktest_main(boot_options.test);
 	if (!boot_options.run)
 		demo_main(NULL);
 	process_start_init(boot_options.init, boot_options.init_argv, boot_options.run);
@@ -88,19 +96,9 @@ _Noreturn void kmain(uint64_t bootinfo_phys)
 	arch_timer_init(bi, boot_options.hz);
 	banner(bi, entry_cycles);
 
-	/* Files, then what user processes need. */
-	vfs_init();
-	if (bi->initrd_phys)
-		initramfs_unpack(arch_phys_to_virt(bi->initrd_phys), bi->initrd_size);
 	syscall_init();
 	process_init();
-
-	struct thread *first;
-	if (boot_options.test[0])
-		first = kthread_create("ktest", ktest_main, boot_options.test);
-	else
-		first = kthread_create("boot", boot_thread, NULL);
-	if (!first)
+	if (!kthread_create("boot", boot_thread, (void *)bi))
 		panic("cannot create the first kernel thread");
 	sched_start();
 }

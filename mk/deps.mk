@@ -4,7 +4,7 @@
 # `make deps` checks once per build directory; the stamp file makes later
 # runs free. The stamp depends on this file, so adding a package re-checks.
 
-DEB_PACKAGES := qemu-system-x86 ovmf gnu-efi mtools libcmocka-dev musl-tools gcc make binutils python3
+DEB_PACKAGES := qemu-system-x86 ovmf gnu-efi mtools libcmocka-dev musl-tools gcc make binutils python3 cpio
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps: $(DEPS_STAMP)

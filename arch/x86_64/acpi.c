@@ -36,6 +36,8 @@ struct madt {
 } __attribute__((packed));
 
 #define MADT_LAPIC 0
+#define MADT_IOAPIC 1
+#define MADT_OVERRIDE 2
 #define LAPIC_ENABLED 1
 #define LAPIC_ONLINE_CAPABLE 2
 
@@ -95,9 +97,26 @@ struct acpi_info acpi_scan(uint64_t rsdp_phys)
 	}
 	info.lapic_phys = m->lapic_addr;
 	info.cpus = 0;
+	for (int i = 0; i < 16; i++)
+		info.isa_gsi[i] = (uint32_t)i; /* identity unless overridden */
 	for (const uint8_t *e = m->entries; e < (const uint8_t *)m + m->h.length; e += e[1]) {
 		if (e[1] < 2)
 			break; /* a zero-length entry would loop forever */
+		if (e[0] == MADT_IOAPIC && e[1] >= 12 && !info.ioapic_phys) {
+			uint32_t addr, gsi;
+			memcpy(&addr, e + 4, 4);
+			memcpy(&gsi, e + 8, 4);
+			info.ioapic_phys = addr;
+			info.ioapic_gsi_base = gsi;
+		}
+		if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[3] < 16) {
+			uint32_t gsi;
+			uint16_t flags;
+			memcpy(&gsi, e + 4, 4);
+			memcpy(&flags, e + 8, 2);
+			info.isa_gsi[e[3]] = gsi;
+			info.isa_flags[e[3]] = flags;
+		}
 		if (e[0] == MADT_LAPIC && e[1] >= 8) {
 			uint32_t flags;
 			memcpy(&flags, e + 4, 4);

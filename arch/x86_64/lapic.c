@@ -14,6 +14,8 @@
 #include "acpi.h"
 #include "lapic.h"
 #include "hpet.h"
+#include "ioapic.h"
+#include "serial.h"
 #include "pit.h"
 #include "trap.h"
 #include "x86.h"
@@ -115,6 +117,7 @@ void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
 	cpu_count = acpi.cpus;
 
 	pic_disable();
+	ioapic_init(&acpi);
 	/* The LAPIC base: the MADT's word, else the MSR's. */
 	uint64_t base = acpi.lapic_phys ? acpi.lapic_phys : (rdmsr(MSR_APIC_BASE) & ~0xfffull);
 	lapic = (uintptr_t)arch_phys_to_virt(base);
@@ -130,6 +133,7 @@ void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+	serial_enable_input(&acpi);
 	printk("timer: LAPIC %llu kHz (/16), TSC %llu MHz (measured against the %s), tick %u Hz\n",
 	       (unsigned long long)lapic_ticks_per_ms, (unsigned long long)(tsc_khz / 1000), ruler, hz);
 }

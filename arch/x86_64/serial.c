@@ -6,6 +6,11 @@
 #include <kernel/arch.h>
 #include "x86.h"
 #include "serial.h"
+#include "acpi.h"
+#include "ioapic.h"
+#include "lapic.h"
+#include "trap.h"
+#include <kernel/fs/tty.h>
 
 #define COM1 0x3f8
 
@@ -28,6 +33,24 @@ static void serial_putc(char c)
 	while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
 		;
 	outb(COM1 + DATA, (uint8_t)c);
+}
+
+/* The receive interrupt: hand every waiting byte to the console tty. */
+static void serial_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	while (inb(COM1 + LSR) & 1)
+		tty_receive_char((char)inb(COM1 + DATA));
+	lapic_eoi();
+}
+
+void serial_enable_input(const struct acpi_info *acpi)
+{
+	irq_set_handler(VEC_SERIAL, serial_interrupt);
+	if (!ioapic_route_isa(acpi, 4, VEC_SERIAL, 0))
+		return;
+	outb(COM1 + IER, 0x01);  /* interrupt when a byte arrives */
+	outb(COM1 + MCR, 0x0B);  /* DTR, RTS, OUT2 (gates the IRQ line on PCs) */
 }
 
 void arch_console_write(const char *s, size_t n)

@@ -7,6 +7,7 @@
 
 /* Vectors: 0-31 are CPU exceptions; devices start at 32. */
 #define VEC_TIMER    32
+#define VEC_SERIAL   36
 #define VEC_SPURIOUS 0xff
 #define VEC_SYSCALL  0x100 /* not a CPU vector: marks frames from syscall.S */
 

@@ -19,6 +19,8 @@
 _Static_assert(__builtin_offsetof(struct cpu, kernel_stack_top) == 8, "syscall.S");
 _Static_assert(__builtin_offsetof(struct cpu, user_rsp_scratch) == 16, "syscall.S");
 
+_Static_assert(sizeof(struct trap_frame) <= ARCH_USER_FRAME_RESERVE, "kernel/arch.h");
+
 extern char syscall_entry[];
 
 void usermode_init(void)

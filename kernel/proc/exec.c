@@ -13,7 +13,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/errno.h>
-#include <kernel/proc/fs_pending.h>
+#include <kernel/fs/files.h>
 #include <kernel/fs/vfs.h>
 #include <kernel/mm/pmm.h>
 #include <kernel/mm/vm.h>

@@ -8,7 +8,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/errno.h>
-#include <kernel/proc/fs_pending.h>
+#include <kernel/fs/files.h>
 #include <kernel/fs/vfs.h>
 #include <kernel/machine.h>
 #include <kernel/mm/vm.h>
@@ -154,6 +154,7 @@ static long sys_wait4(const struct syscall_args *a)
 			/* Take it out of the table first: nobody else can reap it. */
 			list_remove(&zombie->sibling);
 			list_remove(&zombie->all_node);
+			process_count_dec_locked();
 			spin_unlock_irqrestore(&proc_table.lock, f);
 			return reap(zombie, ustatus, uru);
 		}

@@ -11,7 +11,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/errno.h>
-#include <kernel/proc/fs_pending.h>
+#include <kernel/fs/files.h>
 #include <kernel/fs/vfs.h>
 #include <kernel/mm/vm.h>
 #include <kernel/proc/internal.h>

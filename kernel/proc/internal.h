@@ -17,6 +17,8 @@ struct process *process_find_locked(int pid);
 /* The list of all processes (of all_node), for walks under the lock. */
 struct list_node *process_list_head(void);
 struct process *process_alloc(struct process *parent);
+/* A process left the table (wait4 reaped it). Table locked. */
+void process_count_dec_locked(void);
 void process_free_unborn(struct process *p);
 void process_free(struct process *p);
 void process_set_name(struct process *p, const char *path);

@@ -114,6 +114,8 @@ struct process *process_alloc(struct process *parent)
 	return p;
 }
 
+void process_count_dec_locked(void) { nr_processes--; }
+
 /* Undo process_alloc for a process that never ran. */
 void process_free_unborn(struct process *p)
 {

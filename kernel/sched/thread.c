@@ -112,7 +112,10 @@ struct thread *kthread_create(const char *name, void (*fn)(void *), void *arg)
 	t->fn = fn;
 	t->arg = arg;
 	init_common(t, name);
-	arch_context_init(&t->ctx, t->stack, t->stack_size, thread_entry);
+	/* The top of the stack is kept free for the user-mode frame, should
+	 * this thread enter user mode (see ARCH_USER_FRAME_RESERVE). */
+	arch_context_init(&t->ctx, t->stack, t->stack_size - ARCH_USER_FRAME_RESERVE,
+	                  thread_entry);
 
 	table_add(t);
 	sched_add_new(t);

@@ -1,5 +1,9 @@
 # Booting Weft in QEMU: the ESP image, `make run`, `make qemu-gdb`, and
-# the in-kernel test groups run by tests/qemu/run.
+# the tests run by tests/qemu/run (in-kernel test groups and guest test
+# programs). tools/weft-run boots one program; see docs/weft-run.md.
+
+# The initramfs ($(INITRD)) goes into the ESP image, so it is defined first.
+include mk/initramfs.mk
 
 OVMF      := /usr/share/ovmf/OVMF.fd
 ESP_IMG   := $(BUILD)/esp.img
@@ -16,13 +20,14 @@ QEMU_FLAGS := -machine q35 -cpu max -m $(QEMU_MEM) -smp $(SMP) \
 
 # A plain FAT image (no partition table): the firmware boots
 # EFI/BOOT/BOOTX64.EFI from it; the loader reads weft/*.
-$(ESP_IMG): $(BOOT_EFI) $(KERNEL_ELF)
+$(ESP_IMG): $(BOOT_EFI) $(KERNEL_ELF) $(INITRD)
 	@rm -f $@.tmp
 	@truncate -s 64M $@.tmp
 	@mformat -i $@.tmp -F ::
 	@mmd -i $@.tmp ::/EFI ::/EFI/BOOT ::/weft
 	@mcopy -i $@.tmp $(BOOT_EFI) ::/EFI/BOOT/BOOTX64.EFI
 	@mcopy -i $@.tmp $(KERNEL_ELF) ::/weft/kernel.elf
+	@mcopy -i $@.tmp $(INITRD) ::/weft/initrd.cpio
 	@mv $@.tmp $@
 	@echo "  ESP     $@"
 
@@ -32,7 +37,7 @@ define esp_with_cmdline
 	mcopy -o -i $(1) $(1).cmdline ::/weft/cmdline.txt
 endef
 
-.PHONY: run-now qemu-gdb-now qemu-test
+.PHONY: run-now run-init-now qemu-gdb-now qemu-test weft-run-image
 run-now: $(ESP_IMG)
 	@$(call esp_with_cmdline,$(BUILD)/run.img,$(CMDLINE))
 	@echo "weft: booting in QEMU ($(SMP) CPUs). Leave with Ctrl-A X."
@@ -44,8 +49,29 @@ qemu-gdb-now: $(ESP_IMG)
 	@echo "  gdb $(KERNEL_ELF) -ex 'target remote :1234' -ex 'break kmain' -ex continue"
 	qemu-system-x86_64 $(QEMU_FLAGS) -drive format=raw,file=$(BUILD)/run.img -serial mon:stdio -s -S
 
-# In-kernel test groups, each in its own fresh boot.
+# `make run` once the kernel runs init: boot /bin/init on this terminal
+# through tools/weft-run (Ctrl-A X leaves). Already built, hence --no-build.
+run-init-now: $(ESP_IMG)
+	@tools/weft-run --no-build --build $(BUILD) --image $(ESP_IMG) --interactive \
+		--smp $(SMP) --mem $(QEMU_MEM) --cmdline "$(CMDLINE)"
+
+# What tools/weft-run needs built before it boots (it runs `make deps
+# weft-run-image` itself unless given --no-build).
+weft-run-image: $(ESP_IMG) $(INITRD)
+
+# The QEMU tests, each in its own fresh boot: in-kernel test groups
+# (test=GROUP), and every guest test program (/tests/NAME, run as init by
+# tools/weft-run). `=`, not `:=`: USER_TESTS may be defined after this file.
 QEMU_TEST_GROUPS ?= boot sched sync mm fault loader-no-kernel loader-bad-kernel
+QEMU_GUEST_TESTS ?= $(addprefix guest:/tests/,$(sort $(notdir $(USER_TESTS))))
+QEMU_TESTS ?= $(QEMU_TEST_GROUPS) $(QEMU_GUEST_TESTS)
 
 qemu-test: $(ESP_IMG)
-	@tests/qemu/run --build $(BUILD) --image $(ESP_IMG) $(QEMU_TEST_GROUPS)
+	@tests/qemu/run --build $(BUILD) --image $(ESP_IMG) $(QEMU_TESTS)
+
+# Tests of the test tools themselves (no QEMU): weft-run's console parser
+# on recorded logs, its command line, and how tests/qemu/run judges guest
+# test programs.
+.PHONY: tools-test
+tools-test:
+	@tools/tests/test-weft-run && tools/tests/test-qemu-run

@@ -1,0 +1,2 @@
+/* true — do nothing, successfully: exit status 0. */
+int main(void) { return 0; }

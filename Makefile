@@ -33,7 +33,7 @@ include tests/qemu/qemu.mk
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(KERNEL_ELF) $(BOOT_EFI) $(ESP_IMG) $(UNIT_TESTS)
+build: $(KERNEL_ELF) $(BOOT_EFI) $(ESP_IMG) $(UNIT_TESTS) $(INITRD)
 
 # `make run CMDLINE="sched=rr hz=100"` passes a kernel command line.
 run: deps
@@ -44,7 +44,8 @@ qemu-gdb: deps
 
 test: deps
 	@$(MAKE) --no-print-directory build
-	@tests/run-suites "$(MAKE) --no-print-directory" unit-test green-test qemu-test
+	@tests/run-suites "$(MAKE) --no-print-directory" unit-test green-test tools-test \
+		guest-test-native qemu-test
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-all

@@ -17,15 +17,22 @@
 #include <kernel/syscall/syscall.h>
 #include <kernel/uaccess.h>
 
+/* Orphans go to the nearest living ancestor that asked to be a
+ * "subreaper", else to init, as on Linux. */
 static void reparent_children_locked(struct process *p)
 {
-	struct process *init = process_find_locked(1);
+	struct process *heir = process_find_locked(1);
+	for (struct process *a = p->parent; a; a = a->parent)
+		if (a->child_subreaper && a->state == PROC_ALIVE) {
+			heir = a;
+			break;
+		}
 	while (!list_empty(&p->children)) {
 		struct process *c = list_entry(list_first(&p->children), struct process, sibling);
 		list_remove(&c->sibling);
-		c->parent = init;
-		if (init)
-			list_push_back(&init->children, &c->sibling);
+		c->parent = heir;
+		if (heir)
+			list_push_back(&heir->children, &c->sibling);
 	}
 }
 

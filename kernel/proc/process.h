@@ -40,6 +40,8 @@ struct sigaction_k {        /* what rt_sigaction records */
 struct process {
 	int pid;
 	int pgid, sid;              /* process group and session (job control) */
+	bool child_subreaper;       /* prctl(PR_SET_CHILD_SUBREAPER): adopts
+	                               orphaned descendants instead of init */
 	char name[PROC_NAME_LEN];   /* from the exec path or prctl(PR_SET_NAME) */
 	enum process_state state;
 

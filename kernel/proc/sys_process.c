@@ -100,6 +100,8 @@ SYSCALL(124, getsid, sys_getsid)
 
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
 
 static long sys_prctl(const struct syscall_args *a)
 {
@@ -122,6 +124,13 @@ static long sys_prctl(const struct syscall_args *a)
 	}
 	case PR_GET_NAME:
 		return copy_to_user((void *)a->arg[1], p->name, sizeof(p->name));
+	case PR_SET_CHILD_SUBREAPER:
+		p->child_subreaper = a->arg[1] != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER: {
+		int v = p->child_subreaper;
+		return copy_to_user((void *)a->arg[1], &v, sizeof(v));
+	}
 	default:
 		return -EINVAL;
 	}

@@ -57,10 +57,11 @@ KTEST(boot, clock_is_monotonic_and_ticks_advance)
 	thread_sleep_ticks(10);
 	uint64_t t1 = arch_clock_ns();
 	KEXPECT(t1 > t0);
-	KEXPECT(this_cpu()->ticks - ticks0 >= 10);
-	/* The tick and the clock agree: 10 ticks take at least 9 tick periods
-	 * of clock time (the first tick may come at once). */
-	KEXPECT(t1 - t0 >= 9 * sched_tick_ns());
+	/* A sleep ends at the first tick at or after its deadline on the
+	 * clock, so it never ends early. (How many timer interrupts came
+	 * meanwhile is not fixed: a busy host can make QEMU merge ticks.) */
+	KEXPECT(t1 - t0 >= 10 * sched_tick_ns());
+	KEXPECT(this_cpu()->ticks > ticks0);
 }
 
 KTEST(boot, memory_map_gave_pages)

@@ -438,6 +438,12 @@ out:
 	return new_brk;
 }
 
+bool as_area_is_shared_locked(struct address_space *as, uint64_t va)
+{
+	struct vm_area *a = area_find(as, va);
+	return a && (a->flags & VMA_SHARED);
+}
+
 uint64_t as_resident_pages(struct address_space *as)
 {
 	uint64_t n = 0;

@@ -89,6 +89,9 @@ int as_page_locked(struct address_space *as, uint64_t va, bool write, bool force
  * (exec builds the new image this way). */
 int as_copy_to(struct address_space *as, uint64_t va, const void *src, size_t n, bool force);
 
+/* Is va in a MAP_SHARED area? (futex keys) as->lock held. */
+bool as_area_is_shared_locked(struct address_space *as, uint64_t va);
+
 /* Pages mapped, for /proc (resident set). */
 uint64_t as_resident_pages(struct address_space *as);
 

@@ -325,6 +325,10 @@ static long sys_execve(const struct syscall_args *a)
 		r = copy_strings((char *const *)a->arg[1], &argv, &budget);
 	if (r >= 0)
 		r = copy_strings((char *const *)a->arg[2], &envp, &budget);
+	/* Linux would end the other threads first; Weft does not yet
+	 * (docs/syscalls.md). */
+	if (r >= 0 && current_process()->nr_threads > 1)
+		r = -EBUSY;
 	if (r >= 0)
 		r = exec_image(current_process(), path, argv, envp,
 		               process_user_regs(thread_current()));

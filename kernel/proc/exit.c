@@ -36,13 +36,12 @@ static void reparent_children_locked(struct process *p)
 	}
 }
 
-_Noreturn void process_exit(int status)
+/* The last thread is gone: give back memory and files, hand the children
+ * on, and become a zombie for the parent's wait4. */
+static void process_teardown(struct process *p)
 {
-	struct thread *me = thread_current();
-	struct process *p = me->proc;
-
 	if (p->pid == 1)
-		init_exited(status); /* machine.c: the end of the run, or a panic */
+		init_exited(p->exit_status); /* machine.c: the end of the run, or a panic */
 
 	files_put(p->files);
 	p->files = NULL;
@@ -59,20 +58,78 @@ _Noreturn void process_exit(int status)
 
 	f = spin_lock_irqsave(&proc_table.lock);
 	reparent_children_locked(p);
-	p->exit_status = status;
-	p->utime_ticks += me->ticks_run;
 	p->state = PROC_ZOMBIE;
 	wait_queue_wake_all_locked(&proc_table); /* parents in wait4 */
 	spin_unlock_irqrestore(&proc_table.lock, f);
-	kthread_exit(0); /* the parent's wait4 joins this thread */
 }
 
+_Noreturn void thread_exit_user(void)
+{
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
+
+	/* CLONE_CHILD_CLEARTID: pthread_join sleeps on this word. */
+	if (me->clear_child_tid && p->as) {
+		uint32_t zero = 0;
+		if (copy_to_user((void *)me->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake_address(me->clear_child_tid, 1);
+	}
+
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	list_remove(&me->proc_node);
+	bool last = --p->nr_threads == 0;
+	p->utime_ticks += me->ticks_run;
+	spin_unlock_irqrestore(&proc_table.lock, f);
+
+	if (last)
+		process_teardown(p);
+	/* The main thread stays until wait4 reaps the process; any other is
+	 * freed by the reaper as soon as it is off its stack. */
+	if (me != p->main_thread)
+		reaper_add(me);
+	kthread_exit(0);
+}
+
+_Noreturn void process_exit(int status)
+{
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
+
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	if (!p->group_exiting) {
+		p->group_exiting = true;
+		p->exit_status = status;
+	}
+	/* Every other thread leaves at its next way back to user mode; one
+	 * asleep in an interruptible wait is woken for it. */
+	struct list_node *n;
+	list_for_each(n, &p->threads) {
+		struct thread *t = list_entry(n, struct thread, proc_node);
+		if (t != me)
+			sched_interrupt(t);
+	}
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	thread_exit_user();
+}
+
+/* exit(2) ends the calling thread; the process ends with its last thread,
+ * and then this code is its status. */
 static long sys_exit(const struct syscall_args *a)
+{
+	struct process *p = current_process();
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	if (!p->group_exiting)
+		p->exit_status = ((int)a->arg[0] & 0xff) << 8;
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	thread_exit_user();
+}
+SYSCALL(60, exit, sys_exit)
+
+static long sys_exit_group(const struct syscall_args *a)
 {
 	process_exit(((int)a->arg[0] & 0xff) << 8);
 }
-SYSCALL(60, exit, sys_exit)
-SYSCALL(231, exit_group, sys_exit)
+SYSCALL(231, exit_group, sys_exit_group)
 
 #define WNOHANG 1
 #define WUNTRACED 2
@@ -101,6 +158,7 @@ static long reap(struct process *z, int *ustatus, struct rusage_k *uru)
 {
 	int pid = z->pid, status = z->exit_status;
 	kthread_join(z->main_thread, NULL); /* frees its kernel stack */
+	z->main_thread = NULL;
 	uint64_t ticks = z->utime_ticks;
 	process_free(z);
 	/* Both pointers were checked before: these cannot fail now. */

@@ -17,6 +17,7 @@
 #include <kernel/proc/internal.h>
 #include <kernel/proc/usermode.h>
 #include <kernel/syscall/syscall.h>
+#include <kernel/uaccess.h>
 
 struct fork_start {
 	struct process *proc;
@@ -30,6 +31,10 @@ static void fork_child_main(void *arg)
 	struct thread *me = thread_current();
 
 	arch_irq_disable();
+	/* The parent attaches us under the table lock right after creating
+	 * us; taking the lock once makes sure that has happened. */
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	spin_unlock_irqrestore(&proc_table.lock, f);
 	me->proc = fs->proc;
 	me->tls_base = fs->tls_base;
 	process_activate(me);
@@ -83,7 +88,7 @@ static long sys_fork(const struct syscall_args *a)
 		goto nomem;
 	}
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
-	child->main_thread = t;
+	process_attach_main_locked(child, t);
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	return child->pid;
 
@@ -102,28 +107,122 @@ static long sys_vfork(const struct syscall_args *a) { return sys_fork(a); }
 SYSCALL(58, vfork, sys_vfork)
 
 /*
- * clone: musl's posix_spawn and fork() use it with just a signal number
- * (SIGCHLD) or CLONE_VM|CLONE_VFORK; threads (CLONE_THREAD) come in the
- * next issue.
+ * clone. Two uses matter to musl:
+ *  - a new thread (pthread_create): CLONE_VM|CLONE_FS|CLONE_FILES|
+ *    CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|
+ *    CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID (|CLONE_DETACHED): same
+ *    process, own stack, own TLS;
+ *  - posix_spawn's vfork-style child: CLONE_VM|CLONE_VFORK with a new
+ *    stack. Weft gives that child a copy-on-write copy instead of the
+ *    parent's memory, which is indistinguishable for a child that only
+ *    execs or exits.
  */
-#define CLONE_VM      0x00000100
-#define CLONE_VFORK   0x00004000
-#define CLONE_THREAD  0x00010000
-#define CLONE_SETTLS  0x00080000
-#define CSIGNAL       0x000000ff
+#define CLONE_VM             0x00000100
+#define CLONE_FS             0x00000200
+#define CLONE_FILES          0x00000400
+#define CLONE_SIGHAND        0x00000800
+#define CLONE_VFORK          0x00004000
+#define CLONE_PARENT         0x00008000
+#define CLONE_THREAD         0x00010000
+#define CLONE_SYSVSEM        0x00040000
+#define CLONE_SETTLS         0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED       0x00400000
+#define CLONE_CHILD_SETTID   0x01000000
+#define CSIGNAL              0x000000ff
+
+#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+#define THREAD_OPTIONAL (CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+                         CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID)
+
+struct thread_start {
+	struct process *proc;
+	int utid;
+	uint64_t tls_base, clear_child_tid;
+	struct trap_frame regs;
+};
+
+static void thread_main(void *arg)
+{
+	struct thread_start *ts = arg;
+	struct thread *me = thread_current();
+	struct process *p = ts->proc;
+
+	arch_irq_disable();
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	me->proc = p;
+	me->utid = ts->utid;
+	list_push_back(&p->threads, &me->proc_node);
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	me->tls_base = ts->tls_base;
+	me->clear_child_tid = ts->clear_child_tid;
+	process_activate(me);
+	struct trap_frame *r = process_user_regs(me);
+	*r = ts->regs;
+	kfree(ts);
+	user_return_check(r); /* the process may be exiting already */
+	arch_enter_user(r);
+}
+
+static long clone_thread(const struct syscall_args *a)
+{
+	unsigned long flags = (unsigned long)a->arg[0];
+	uint64_t stack = (uint64_t)a->arg[1];
+	int *ptid = (int *)a->arg[2], *ctid = (int *)a->arg[3];
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
+
+	if ((flags & THREAD_FLAGS) != THREAD_FLAGS ||
+	    (flags & ~(unsigned long)(THREAD_FLAGS | THREAD_OPTIONAL | CSIGNAL)) || !stack)
+		return -EINVAL;
+	struct thread_start *ts = kmalloc(sizeof(*ts));
+	if (!ts)
+		return -ENOMEM;
+	ts->proc = p;
+	ts->tls_base = (flags & CLONE_SETTLS) ? (uint64_t)a->arg[4] : me->tls_base;
+	ts->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? (uint64_t)ctid : 0;
+	ts->regs = *process_user_regs(me);
+	arch_user_regs_set_sp(&ts->regs, stack);
+	arch_user_set_retval(&ts->regs, 0); /* clone returns 0 in the new thread */
+
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	int utid = p->group_exiting ? -EAGAIN : alloc_id_locked();
+	if (utid > 0)
+		p->nr_threads++; /* counted from now: the process cannot end
+		                    under a thread that is about to start */
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	if (utid < 0) {
+		kfree(ts);
+		return utid;
+	}
+	ts->utid = utid;
+	/* The tid words are in the shared memory: write them before the
+	 * thread runs, as Linux does. */
+	if (((flags & CLONE_PARENT_SETTID) && copy_to_user(ptid, &utid, sizeof(utid))) ||
+	    ((flags & CLONE_CHILD_SETTID) && copy_to_user(ctid, &utid, sizeof(utid))))
+		goto fail;
+	if (!kthread_create(p->name, thread_main, ts))
+		goto fail;
+	return utid;
+fail:
+	f = spin_lock_irqsave(&proc_table.lock);
+	p->nr_threads--;
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	kfree(ts);
+	return -ENOMEM;
+}
 
 static long sys_clone(const struct syscall_args *a)
 {
 	unsigned long flags = (unsigned long)a->arg[0];
 	uint64_t stack = (uint64_t)a->arg[1];
 	if (flags & CLONE_THREAD)
-		return -ENOSYS;
+		return clone_thread(a);
 	if ((flags & ~(unsigned long)(CSIGNAL | CLONE_VM | CLONE_VFORK)) != 0)
 		return -EINVAL;
 	if (flags & CLONE_VM) {
-		/* posix_spawn's vfork-style clone runs the child on a new stack
-		 * in the parent's memory; with a copy instead of shared memory
-		 * the child still works, as long as it starts on that stack. */
+		/* posix_spawn: the child starts on the stack it was given. */
 		if (!stack)
 			return -EINVAL;
 		struct trap_frame *r = process_user_regs(thread_current());

@@ -33,8 +33,10 @@ static void init_main(void *arg)
 	struct thread *me = thread_current();
 	struct process *p = s->proc;
 
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	process_attach_main_locked(p, me);
+	spin_unlock_irqrestore(&proc_table.lock, f);
 	me->proc = p;
-	p->main_thread = me;
 	printk("weft: starting init %s\n", s->path);
 	struct trap_frame *r = process_user_regs(me);
 	int err = exec_image(p, s->path, s->argv, init_envp, r);

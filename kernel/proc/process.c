@@ -36,14 +36,30 @@ unsigned process_count(void)
 	return __atomic_load_n(&nr_processes, __ATOMIC_RELAXED);
 }
 
-/* The next free pid, cycling below PID_MAX as Unix does. Table locked. */
-static int alloc_pid_locked(void)
+/* Is id a pid, or the tid of some thread? Table locked. */
+static bool id_in_use_locked(int id)
+{
+	struct list_node *n, *m;
+	list_for_each(n, &all_processes) {
+		struct process *p = list_entry(n, struct process, all_node);
+		if (p->pid == id)
+			return true;
+		list_for_each(m, &p->threads)
+			if (list_entry(m, struct thread, proc_node)->utid == id)
+				return true;
+	}
+	return false;
+}
+
+/* The next free id, cycling below PID_MAX as Unix does. Pids and thread
+ * ids share the number space (a main thread's tid is its pid). */
+int alloc_id_locked(void)
 {
 	for (int tries = 0; tries < PID_MAX; tries++) {
-		int pid = last_pid + 1 >= PID_MAX ? 2 : last_pid + 1;
-		last_pid = pid;
-		if (!process_find_locked(pid))
-			return pid;
+		int id = last_pid + 1 >= PID_MAX ? 2 : last_pid + 1;
+		last_pid = id;
+		if (!id_in_use_locked(id))
+			return id;
 	}
 	return -EAGAIN;
 }
@@ -89,7 +105,7 @@ struct process *process_alloc(struct process *parent)
 		kfree(p);
 		return NULL;
 	}
-	p->pid = parent ? alloc_pid_locked() : 1;
+	p->pid = parent ? alloc_id_locked() : 1;
 	if (p->pid < 0) {
 		spin_unlock_irqrestore(&proc_table.lock, f);
 		kfree(p);
@@ -98,6 +114,8 @@ struct process *process_alloc(struct process *parent)
 	if (!parent)
 		last_pid = 1;
 	p->parent = parent;
+	list_init(&p->threads);
+	p->nr_threads = 1; /* the main thread, about to be created */
 	list_init(&p->children);
 	list_init(&p->sibling);
 	if (parent) {
@@ -188,7 +206,16 @@ struct trap_frame *process_user_regs(struct thread *t)
 	return arch_user_regs_of((void *)kstack_top(t));
 }
 
+/* Make t the main thread of p (its tid is the pid). Table locked. */
+void process_attach_main_locked(struct process *p, struct thread *t)
+{
+	p->main_thread = t;
+	t->utid = p->pid;
+	list_push_back(&p->threads, &t->proc_node);
+}
+
 void process_init(void)
 {
 	sched_switch_hook = switch_hook;
+	reaper_start();
 }

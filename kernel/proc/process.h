@@ -50,7 +50,10 @@ struct process {
 	struct list_node sibling;
 	struct list_node all_node;  /* on the table of all processes */
 
-	struct thread *main_thread;
+	struct thread *main_thread;  /* the first thread (its tid is the pid) */
+	struct list_node threads;    /* live threads, of thread->proc_node */
+	unsigned nr_threads;         /* live threads, counting ones being created */
+	bool group_exiting;          /* exit_group or a fatal signal: all go */
 	struct address_space *as;
 	struct files *files;        /* kernel/fs: the descriptor table */
 	struct inode *cwd;          /* kernel/fs: the working directory */
@@ -65,7 +68,6 @@ struct process {
 
 	uint64_t start_ns;          /* arch_clock_ns() at fork */
 	uint64_t utime_ticks, stime_ticks;  /* of exited threads and reaped children */
-	uint64_t clear_child_tid;   /* set_tid_address */
 };
 
 /* The process of the running thread; NULL in kernel threads. */
@@ -91,9 +93,11 @@ bool signal_pending(void);
  * run_mode, its exit ends the machine with its status. */
 void process_start_init(const char *path, char *const argv[], bool run_mode);
 
-/* End the calling process with a wait status word (exit code << 8, or
- * the signal number). Never returns. */
+/* End the calling process -- every thread of it -- with a wait status
+ * word (exit code << 8, or the signal number). Never returns. */
 _Noreturn void process_exit(int status);
+/* End the calling thread only; the last one out ends the process. */
+_Noreturn void thread_exit_user(void);
 
 /* Processes in existence (alive and zombie), for the fork limit. */
 unsigned process_count(void);

@@ -49,8 +49,12 @@ static int send_locked(struct process *p, int sig)
 	if (sig == 0)
 		return 0; /* kill(pid, 0): "does it exist?" */
 	p->sig_pending |= bit(sig);
-	if (acts(p, sig) && p->main_thread)
-		sched_interrupt(p->main_thread);
+	if (acts(p, sig)) {
+		/* Any thread may be the one to act: wake every interruptible one. */
+		struct list_node *n;
+		list_for_each(n, &p->threads)
+			sched_interrupt(list_entry(n, struct thread, proc_node));
+	}
 	return 0;
 }
 
@@ -99,7 +103,14 @@ void user_return_check(struct trap_frame *f)
 	(void)f;
 	struct thread *me = thread_current();
 	struct process *p = me->proc;
-	if (!p || !p->sig_pending)
+	if (!p)
+		return;
+	if (p->group_exiting) {
+		/* Another thread ended the process: this one goes too. */
+		arch_irq_enable();
+		thread_exit_user();
+	}
+	if (!p->sig_pending)
 		return;
 
 	unsigned long fl = spin_lock_irqsave(&proc_table.lock);

@@ -10,8 +10,10 @@
 static long sys_getpid(const struct syscall_args *a) { (void)a; return current_process()->pid; }
 SYSCALL(39, getpid, sys_getpid)
 
-/* One thread per process: the thread id is the pid. */
-SYSCALL(186, gettid, sys_getpid)
+/* The main thread's id is the pid; other threads have ids of their own
+ * from the same number space. */
+static long sys_gettid(const struct syscall_args *a) { (void)a; return thread_current()->utid; }
+SYSCALL(186, gettid, sys_gettid)
 
 static long sys_getppid(const struct syscall_args *a)
 {
@@ -160,8 +162,8 @@ SYSCALL(158, arch_prctl, sys_arch_prctl)
 
 static long sys_set_tid_address(const struct syscall_args *a)
 {
-	current_process()->clear_child_tid = (uint64_t)a->arg[0];
-	return current_process()->pid;
+	thread_current()->clear_child_tid = (uint64_t)a->arg[0];
+	return thread_current()->utid;
 }
 SYSCALL(218, set_tid_address, sys_set_tid_address)
 
@@ -172,6 +174,45 @@ static long sys_sched_yield(const struct syscall_args *a)
 	return 0;
 }
 SYSCALL(24, sched_yield, sys_sched_yield)
+
+/*
+ * CPU affinity: the CPUs a thread may run on. musl's
+ * sysconf(_SC_NPROCESSORS_ONLN) counts the bits of this mask, so it is
+ * also how programs learn how many CPUs they have: the ones running.
+ */
+static long sys_sched_getaffinity(const struct syscall_args *a)
+{
+	size_t len = (size_t)a->arg[1];
+	uint8_t mask[64] = {0};
+	unsigned n = sched_cpus_running();
+	if (len < 8 || (len & 7))
+		return -EINVAL;
+	if (len > sizeof(mask))
+		len = sizeof(mask);
+	for (unsigned i = 0; i < n && i < 8 * sizeof(mask); i++)
+		mask[i / 8] |= (uint8_t)(1u << (i % 8));
+	if (copy_to_user((void *)a->arg[2], mask, len))
+		return -EFAULT;
+	return (long)len;
+}
+SYSCALL(204, sched_getaffinity, sys_sched_getaffinity)
+
+static long sys_sched_setaffinity(const struct syscall_args *a)
+{
+	size_t len = (size_t)a->arg[1];
+	uint8_t mask[64] = {0};
+	if (len > sizeof(mask))
+		len = sizeof(mask);
+	if (copy_from_user(mask, (void *)a->arg[2], len))
+		return -EFAULT;
+	/* Threads do not move between CPUs yet: any mask that includes a
+	 * running CPU is accepted (and changes nothing). */
+	for (unsigned i = 0; i < sched_cpus_running() && i / 8 < len; i++)
+		if (mask[i / 8] & (1u << (i % 8)))
+			return 0;
+	return -EINVAL;
+}
+SYSCALL(203, sched_setaffinity, sys_sched_setaffinity)
 
 static long sys_umask(const struct syscall_args *a) { (void)a; return 022; }
 SYSCALL(95, umask, sys_umask)

@@ -51,6 +51,11 @@ static int clock_ns(int clk, uint64_t *ns)
 	}
 }
 
+uint64_t clock_now_ns(bool realtime)
+{
+	return realtime ? EPOCH_NS + arch_clock_ns() : arch_clock_ns();
+}
+
 static long sys_clock_gettime(const struct syscall_args *a)
 {
 	uint64_t ns;

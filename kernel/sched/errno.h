@@ -25,6 +25,9 @@
 #ifndef EINTR
 #define EINTR 4    /* interrupted by a signal */
 #endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT 110 /* a timed wait ran out */
+#endif
 #ifndef EDEADLK
 #define EDEADLK 35 /* would wait for itself forever */
 #endif

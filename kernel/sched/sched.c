@@ -79,6 +79,11 @@ struct thread *thread_current(void)
 	return this_cpu()->current;
 }
 
+unsigned sched_cpus_running(void)
+{
+	return 1;
+}
+
 bool sched_has_ready(void)
 {
 	return __atomic_load_n(&this_cpu()->rq.nr_ready, __ATOMIC_RELAXED) != 0;
@@ -193,27 +198,50 @@ void sched_block(struct spinlock *lock)
 	spin_lock(lock);
 }
 
-bool sched_block_interruptible(struct spinlock *lock)
+/* Block interruptibly; with a deadline, also sit on the sleepers list so
+ * the tick can end the wait (sleep.c). */
+static bool block_interruptible(struct spinlock *lock, bool timed, uint64_t deadline)
 {
 	struct cpu *c = this_cpu();
 	struct thread *me = c->current;
 
 	KASSERT(!arch_irq_enabled());
 	spin_lock(&c->rq.lock);
+	me->timed_out = false;
 	if (me->interrupt_pending) {
 		/* The signal came first: don't sleep at all. */
+		spin_unlock(&c->rq.lock);
+		return false;
+	}
+	if (timed && arch_clock_ns() >= deadline) {
+		me->timed_out = true;
 		spin_unlock(&c->rq.lock);
 		return false;
 	}
 	spin_unlock(lock);
 	me->interruptible = true;
 	me->state = THREAD_BLOCKED;
+	if (timed) {
+		me->timed_wait = true;
+		sched_sleeper_insert_locked(c, me, deadline);
+	}
 	sched_trace(SCHED_EV_BLOCK, me, NULL);
 	sched_switch_locked(c, false);
 	sched_finish_switch();
-	me->interruptible = false; /* our own field; we are running */
+	me->interruptible = false; /* our own fields; we are running */
+	me->timed_wait = false;
 	spin_lock(lock);
 	return true;
+}
+
+bool sched_block_interruptible(struct spinlock *lock)
+{
+	return block_interruptible(lock, false, 0);
+}
+
+bool sched_block_deadline(struct spinlock *lock, uint64_t deadline_ns)
+{
+	return block_interruptible(lock, true, deadline_ns);
 }
 
 void sched_interrupt(struct thread *t)
@@ -223,7 +251,7 @@ void sched_interrupt(struct thread *t)
 	t->interrupt_pending = true;
 	if (t->interruptible &&
 	    (t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING)) {
-		if (t->state == THREAD_SLEEPING)
+		if (t->state == THREAD_SLEEPING || t->timed_wait)
 			list_remove(&t->rq_node);
 		t->state = THREAD_READY;
 		sched_enqueue_locked(&c->rq, t);
@@ -252,6 +280,8 @@ bool sched_wakeup(struct thread *t)
 		spin_unlock_irqrestore(&c->rq.lock, flags);
 		return false;
 	}
+	if (t->timed_wait)
+		list_remove(&t->rq_node); /* off the sleepers: no timeout now */
 	t->state = THREAD_READY;
 	sched_enqueue_locked(&c->rq, t);
 	sched_trace(SCHED_EV_WAKEUP, t, this_cpu()->current);

@@ -59,6 +59,13 @@ void sched_block(struct spinlock *lock);
 bool sched_block_interruptible(struct spinlock *lock);
 
 /*
+ * Block interruptibly, but only until deadline_ns (arch_clock_ns time):
+ * the tick that finds the deadline passed wakes the thread with
+ * thread->timed_out set. Returns like sched_block_interruptible.
+ */
+bool sched_block_deadline(struct spinlock *lock, uint64_t deadline_ns);
+
+/*
  * A signal for t: mark it, and end its interruptible wait or sleep if it
  * is in one. sched_clear_interrupt() when the signal has been handled.
  */
@@ -94,6 +101,9 @@ uint64_t sched_tick_ns(void);
  */
 uint64_t sched_next_wakeup_ns(void);
 
+/* CPUs that run threads now (1 until the other CPUs are started). */
+unsigned sched_cpus_running(void);
+
 /* Is a thread ready to run on this CPU (a hint: no lock)? */
 bool sched_has_ready(void);
 
@@ -115,6 +125,8 @@ void sched_finish_switch(void);
 void sched_enqueue_locked(struct runqueue *rq, struct thread *t);
 /* Switch away from the exiting thread for good; `held` is released. */
 _Noreturn void sched_exit_current(struct spinlock *held);
+/* sleep.c: put t on c's sleepers list, ordered by deadline (lock held). */
+void sched_sleeper_insert_locked(struct cpu *c, struct thread *t, uint64_t deadline);
 /* sleep.c: make the sleepers whose deadline is <= now READY (lock held). */
 void sched_wake_sleepers_locked(struct cpu *c, uint64_t now_ns);
 /* thread.c: the thread table. */

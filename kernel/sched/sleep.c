@@ -31,18 +31,8 @@ static int sleep_ns(uint64_t ns, bool interruptible)
 		arch_irq_restore(flags);
 		return -EINTR;
 	}
-	me->wake_at_ns = arch_clock_ns() + ns;
 	me->interruptible = interruptible;
-
-	/* After every sleeper with the same or an earlier deadline: equal
-	 * deadlines wake in the order they went to sleep. */
-	struct list_node *pos;
-	list_for_each(pos, &c->rq.sleepers) {
-		struct thread *t = list_entry(pos, struct thread, rq_node);
-		if (t->wake_at_ns > me->wake_at_ns)
-			break;
-	}
-	list_insert_before(pos, &me->rq_node);
+	sched_sleeper_insert_locked(c, me, arch_clock_ns() + ns);
 
 	me->state = THREAD_SLEEPING;
 	sched_trace(SCHED_EV_SLEEP, me, NULL);
@@ -66,6 +56,20 @@ int thread_sleep_ns_interruptible(uint64_t ns)
 	return sleep_ns(ns, true);
 }
 
+void sched_sleeper_insert_locked(struct cpu *c, struct thread *t, uint64_t deadline)
+{
+	t->wake_at_ns = deadline;
+	/* After every sleeper with the same or an earlier deadline: equal
+	 * deadlines wake in the order they went to sleep. */
+	struct list_node *pos;
+	list_for_each(pos, &c->rq.sleepers) {
+		struct thread *s = list_entry(pos, struct thread, rq_node);
+		if (s->wake_at_ns > deadline)
+			break;
+	}
+	list_insert_before(pos, &t->rq_node);
+}
+
 void thread_sleep_ms(uint64_t ms)
 {
 	thread_sleep_ns(ms * 1000000ull);
@@ -85,6 +89,8 @@ void sched_wake_sleepers_locked(struct cpu *c, uint64_t now_ns)
 		if (t->wake_at_ns > now_ns)
 			break;
 		list_remove(n);
+		if (t->timed_wait)
+			t->timed_out = true; /* a blocked wait whose time ran out */
 		t->state = THREAD_READY;
 		sched_enqueue_locked(&c->rq, t);
 		sched_trace(SCHED_EV_WAKEUP, t, NULL);

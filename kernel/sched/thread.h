@@ -85,10 +85,18 @@ struct thread {
 
 	/* User processes (kernel/proc); NULL/0 for kernel threads. */
 	struct process *proc;
+	struct list_node proc_node;     /* on proc->threads */
+	int utid;                       /* the tid user space sees (gettid) */
 	uint64_t tls_base;              /* FS base for user TLS (arch_prctl) */
+	uint64_t clear_child_tid;       /* set_tid_address: zeroed + woken at exit */
+	uint64_t futex_key[2];          /* what this thread waits for in futex() */
+	uint32_t futex_bitset;
 	/* Interruptible waits: a signal may end them early (-EINTR). Both
 	 * under the run-queue lock of thread->cpu. */
 	bool interruptible;             /* in such a wait now */
+	bool timed_wait;                /* BLOCKED, and also on the sleepers list
+	                                   until wake_at_ns (sched_block_deadline) */
+	bool timed_out;                 /* the deadline, not a waker, ended it */
 	bool interrupt_pending;         /* a signal wants it out of waits */
 	uint32_t magic;                 /* THREAD_MAGIC while alive */
 };

@@ -40,6 +40,21 @@ int wait_queue_wait_interruptible_locked(struct wait_queue *wq)
 	return 0;
 }
 
+int wait_queue_wait_deadline_locked(struct wait_queue *wq, uint64_t deadline_ns)
+{
+	struct thread *me = thread_current();
+
+	KASSERT(spin_held(&wq->lock));
+	list_push_back(&wq->waiters, &me->wait_node);
+	sched_block_deadline(&wq->lock, deadline_ns);
+	if (list_linked(&me->wait_node)) {
+		/* Nobody woke us: the deadline passed, or a signal came. */
+		list_remove(&me->wait_node);
+		return me->timed_out ? -ETIMEDOUT : -EINTR;
+	}
+	return 0;
+}
+
 struct thread *wait_queue_first_locked(const struct wait_queue *wq)
 {
 	struct list_node *n = list_first(&wq->waiters);

@@ -18,6 +18,7 @@
 #define WEFT_SYNC_WAITQUEUE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <kernel/sched/list.h>
 #include <kernel/sync/spinlock.h>
@@ -43,6 +44,12 @@ void wait_queue_wait_locked(struct wait_queue *wq);
  * caller re-checks its condition either way.
  */
 int wait_queue_wait_interruptible_locked(struct wait_queue *wq);
+
+/*
+ * The same with a time limit: 0 when woken, -ETIMEDOUT when deadline_ns
+ * (arch_clock_ns time) passed first, -EINTR for a signal.
+ */
+int wait_queue_wait_deadline_locked(struct wait_queue *wq, uint64_t deadline_ns);
 
 /* Wake the longest waiter; returns it, or NULL if none. wq->lock held. */
 struct thread *wait_queue_wake_one_locked(struct wait_queue *wq);

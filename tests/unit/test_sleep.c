@@ -14,6 +14,8 @@
 #include <kernel/sched/sched.h>
 #include <kernel/sched/thread.h>
 #include <kernel/sync/spinlock.h>
+#include <kernel/sync/waitqueue.h>
+#include <kernel/sched/errno.h>
 
 #include "fake.h"
 
@@ -227,6 +229,103 @@ static void test_blocked_thread_stays_blocked(void **state)
 	assert_int_equal(t->state, THREAD_ZOMBIE);
 }
 
+/* ---- timed and interruptible waits (futex, poll, pipes) ---- */
+
+static struct wait_queue twq;
+static int t_result[4];
+static uint64_t t_at[4];
+
+static void timed_waiter(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	unsigned long f = spin_lock_irqsave(&twq.lock);
+	t_result[id] = wait_queue_wait_deadline_locked(&twq, fake_now_ns() + 5 * fake_tick_ns());
+	spin_unlock_irqrestore(&twq.lock, f);
+	t_at[id] = fake_now_ticks();
+}
+
+static void test_deadline_wait_times_out(void **state)
+{
+	(void)state;
+	fake_reset("rr", 10, 1000);
+	wait_queue_init(&twq, "timed");
+	kthread_create("timed", timed_waiter, (void *)0);
+	fake_run_until_idle();
+	assert_int_equal(t_result[0], -ETIMEDOUT);
+	assert_int_equal(t_at[0], 5); /* at the first tick at the deadline */
+	assert_true(list_empty(&twq.waiters));
+}
+
+static void early_waker(void *arg)
+{
+	(void)arg;
+	thread_sleep_ticks(2);
+	wait_queue_wake_all(&twq);
+}
+
+static void test_deadline_wait_woken_before(void **state)
+{
+	(void)state;
+	fake_reset("rr", 10, 1000);
+	wait_queue_init(&twq, "timed");
+	kthread_create("timed", timed_waiter, (void *)1);
+	kthread_create("waker", early_waker, NULL);
+	fake_run_until_idle();
+	assert_int_equal(t_result[1], 0);
+	assert_int_equal(t_at[1], 2);
+	/* It left the sleepers list too: nothing wakes it again at tick 5. */
+	assert_int_equal(fake_now_ticks(), 2);
+}
+
+static struct thread *interruptee;
+
+static void interruptible_waiter(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	unsigned long f = spin_lock_irqsave(&twq.lock);
+	t_result[id] = wait_queue_wait_interruptible_locked(&twq);
+	spin_unlock_irqrestore(&twq.lock, f);
+	t_at[id] = fake_now_ticks();
+}
+
+static void interrupter(void *arg)
+{
+	(void)arg;
+	thread_sleep_ticks(3);
+	sched_interrupt(interruptee);
+}
+
+static void test_interrupt_ends_waits(void **state)
+{
+	(void)state;
+	fake_reset("rr", 10, 1000);
+	wait_queue_init(&twq, "intr");
+	interruptee = kthread_create("waiter", interruptible_waiter, (void *)2);
+	kthread_create("interrupter", interrupter, NULL);
+	fake_run_until_idle();
+	assert_int_equal(t_result[2], -EINTR);
+	assert_int_equal(t_at[2], 3);
+	assert_true(list_empty(&twq.waiters));
+}
+
+static void interruptible_sleeper(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	t_result[id] = thread_sleep_ns_interruptible(100 * fake_tick_ns());
+	t_at[id] = fake_now_ticks();
+}
+
+static void test_interrupt_ends_sleep(void **state)
+{
+	(void)state;
+	fake_reset("rr", 10, 1000);
+	interruptee = kthread_create("sleeper", interruptible_sleeper, (void *)3);
+	kthread_create("interrupter", interrupter, NULL);
+	fake_run_until_idle();
+	assert_int_equal(t_result[3], -EINTR);
+	assert_int_equal(t_at[3], 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +335,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_woken_thread_waits_for_quantum_end, teardown),
 		cmocka_unit_test_teardown(test_block_and_wakeup, teardown),
 		cmocka_unit_test_teardown(test_blocked_thread_stays_blocked, teardown),
+		cmocka_unit_test_teardown(test_deadline_wait_times_out, teardown),
+		cmocka_unit_test_teardown(test_deadline_wait_woken_before, teardown),
+		cmocka_unit_test_teardown(test_interrupt_ends_waits, teardown),
+		cmocka_unit_test_teardown(test_interrupt_ends_sleep, teardown),
 	};
 	return cmocka_run_group_tests_name("sleep", tests, NULL, NULL);
 }

@@ -42,6 +42,11 @@ uint64_t hpet_ticks_for_us(unsigned us) { return (uint64_t)us * 1000000000ull / 
 
 uint32_t hpet_now(void) { return now(); }
 
+uint64_t hpet_us_since(uint32_t start)
+{
+	return (uint64_t)(uint32_t)(now() - start) * period_fs / 1000000000ull;
+}
+
 void hpet_wait_until(uint32_t start, uint64_t ticks)
 {
 	while ((uint32_t)(now() - start) < ticks)

@@ -34,7 +34,7 @@ enum {
 #define LVT_PERIODIC     (1u << 17)
 #define DIVIDE_BY_16     0x3
 
-#define CALIBRATE_US 20000 /* 20 ms: long enough to be precise, short for boot */
+#define CALIBRATE_US 10000 /* 10 ms a round: precise enough, short for boot */
 
 static uintptr_t lapic;          /* virtual address of the registers */
 static unsigned cpu_count = 1;
@@ -74,23 +74,30 @@ static void spurious_interrupt(struct trap_frame *f)
 	(void)f; /* no EOI for spurious interrupts, by the APIC's rules */
 }
 
-/* Run the LAPIC timer and the TSC for CALIBRATE_US by the ruler (HPET if
- * there is one, else the PIT) and see how far each got. */
-static const char *calibrate(bool use_hpet)
+/*
+ * One measurement: run the LAPIC timer and the TSC for about
+ * CALIBRATE_US by the ruler (HPET, else PIT) and see how far each got,
+ * per millisecond. With the HPET we divide by the time that really
+ * passed between the first and the last reading, not the time we asked
+ * for: under QEMU the virtual CPU can be paused for milliseconds at any
+ * instruction, and a pause between the end of the wait and the readings
+ * would otherwise inflate both rates (we saw +18% on a busy host).
+ */
+static void measure(bool use_hpet, uint64_t *lapic_per_ms, uint64_t *tsc_per_ms)
 {
-	uint64_t tsc0, tsc1;
+	uint64_t tsc0, tsc1, us = CALIBRATE_US;
 	uint32_t left;
 
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	if (use_hpet) {
-		uint64_t ticks = hpet_ticks_for_us(CALIBRATE_US);
 		uint32_t start = hpet_now();
 		tsc0 = rdtsc();
 		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-		hpet_wait_until(start, ticks);
+		hpet_wait_until(start, hpet_ticks_for_us(CALIBRATE_US));
 		left = lapic_read(LAPIC_TIMER_CURRENT);
 		tsc1 = rdtsc();
+		us = hpet_us_since(start);
 	} else {
 		pit_wait_start(CALIBRATE_US);
 		tsc0 = rdtsc();
@@ -100,9 +107,34 @@ static const char *calibrate(bool use_hpet)
 		tsc1 = rdtsc();
 	}
 	lapic_write(LAPIC_TIMER_INIT, 0);
+	if (!us)
+		us = 1;
+	*lapic_per_ms = (uint64_t)(0xffffffffu - left) * 1000 / us;
+	*tsc_per_ms = (tsc1 - tsc0) * 1000 / us;
+}
 
-	lapic_ticks_per_ms = (0xffffffffu - left) / (CALIBRATE_US / 1000);
-	tsc_khz = (tsc1 - tsc0) / (CALIBRATE_US / 1000);
+/* The median of several short measurements: one disturbed by a pause of
+ * the virtual CPU cannot move it. */
+#define CALIBRATE_ROUNDS 5
+
+static uint64_t median(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
+static const char *calibrate(bool use_hpet)
+{
+	uint64_t lapic[CALIBRATE_ROUNDS], tsc[CALIBRATE_ROUNDS];
+	for (int i = 0; i < CALIBRATE_ROUNDS; i++)
+		measure(use_hpet, &lapic[i], &tsc[i]);
+	lapic_ticks_per_ms = median(lapic, CALIBRATE_ROUNDS);
+	tsc_khz = median(tsc, CALIBRATE_ROUNDS);
 	if (!lapic_ticks_per_ms)
 		lapic_ticks_per_ms = 1;
 	if (!tsc_khz)

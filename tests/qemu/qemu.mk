@@ -38,10 +38,7 @@ define esp_with_cmdline
 endef
 
 .PHONY: run-now run-init-now qemu-gdb-now qemu-test weft-run-image
-run-now: $(ESP_IMG)
-	@$(call esp_with_cmdline,$(BUILD)/run.img,$(CMDLINE))
-	@echo "weft: booting in QEMU ($(SMP) CPUs). Leave with Ctrl-A X."
-	qemu-system-x86_64 $(QEMU_FLAGS) -drive format=raw,file=$(BUILD)/run.img -serial mon:stdio
+run-now: run-init-now
 
 qemu-gdb-now: $(ESP_IMG)
 	@$(call esp_with_cmdline,$(BUILD)/run.img,$(CMDLINE))

@@ -29,6 +29,7 @@ include boot/boot.mk
 include tests/qemu/qemu.mk
 -include userland/lib/green/green.mk
 -include userland/userland.mk
+include mk/schedsim.mk
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -45,13 +46,20 @@ qemu-gdb: deps
 test: deps
 	@$(MAKE) --no-print-directory build
 	@tests/run-suites "$(MAKE) --no-print-directory" unit-test green-test tools-test \
-		guest-test-native qemu-test
+		schedsim-test pool-test guest-test-native qemu-test
 
-bench: deps
+# `make bench`: Weft against Debian's Linux under the same QEMU machine,
+# the kernel-thread context switch, then the green-thread table on the
+# host (docs/bench.md). mk/bench.mk installs the Linux kernel it boots.
+include mk/bench.mk
+
+bench: deps bench-deps
 	@$(MAKE) --no-print-directory bench-all
 
-bench-all: bench-green $(ESP_IMG)
-	@tests/qemu/run --build $(BUILD) --image $(ESP_IMG) bench
+bench-all: $(ESP_IMG) $(USER_BENCH) $(BENCH_LINUX_INIT) $(GREEN_BENCH)
+	@tools/bench-report --build $(BUILD) --image $(ESP_IMG) --runs $(BENCH_RUNS)
+	@echo
+	@$(GREEN_BENCH)
 
 unit-test: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do \

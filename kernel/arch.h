@@ -135,6 +135,11 @@ uint64_t arch_user_sp(const struct trap_frame *r);
 void arch_user_regs_set_sp(struct trap_frame *r, uint64_t sp);
 /* The value the interrupted syscall returns (fork's child gets 0). */
 void arch_user_set_retval(struct trap_frame *r, long v);
+long arch_user_retval(const struct trap_frame *r);
+/* The number of the syscall r returns from, or -1 if r is not a syscall. */
+long arch_syscall_nr(const struct trap_frame *r);
+/* Make r run its syscall again when it returns to user mode. */
+void arch_syscall_restart(struct trap_frame *r);
 /* Drop everything on the kernel stack and resume user mode from r, which
  * must be the frame at the top of the running thread's kernel stack. */
 _Noreturn void arch_enter_user(struct trap_frame *r);
@@ -142,6 +147,18 @@ _Noreturn void arch_enter_user(struct trap_frame *r);
 void arch_set_kernel_stack(uint64_t top);
 /* The thread pointer (FS base on x86-64) that user TLS uses. */
 void arch_set_tls(uint64_t base);
+
+/*
+ * The user's floating-point and vector registers. The kernel itself never
+ * uses them (it is built without SSE), so they only change hands when the
+ * CPU moves from one user thread to another: saved and restored at those
+ * switches, into an area of ARCH_FPU_AREA_SIZE bytes, 16-byte aligned.
+ */
+#define ARCH_FPU_AREA_SIZE 512
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+/* The state a new program starts with (exceptions masked, round to nearest). */
+void arch_fpu_init_area(void *area);
 
 /* ---- bring-up (real machine only; the host fake leaves these out) ----- */
 

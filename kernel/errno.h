@@ -43,7 +43,14 @@
 #define ELOOP       40
 #define EOVERFLOW   75
 #define ENOTSOCK    88
+#define EMSGSIZE    90
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EOPNOTSUPP  95
+#define EAFNOSUPPORT 97
+#define ECONNRESET 104
+#define EISCONN    106
+#define ENOTCONN   107
 #define ETIMEDOUT  110
 
 #endif

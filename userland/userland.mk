@@ -61,3 +61,6 @@ guest-test-native: userland
 	@fail=0; for t in $(USER_TESTS); do \
 		echo "# $$t"; $$t || { echo "# FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
+
+# The pool library (issue 4) and the programs that link it.
+include userland/lib/pool/pool.mk

@@ -329,11 +329,17 @@ static long console_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 	return tty_ioctl(&tty_console, cmd, arg);
 }
 
+/* Writable always (output goes straight to the wire); readable when
+ * read() would not wait: a whole line (or ^D) in canonical mode, a byte
+ * in raw mode. */
 static unsigned console_poll(struct file *f, struct wait_queue **wq)
 {
 	(void)f;
+	unsigned long flags = spin_lock_irqsave(&tty_console.wq.lock);
+	bool ready = tty_console.count != 0;
+	spin_unlock_irqrestore(&tty_console.wq.lock, flags);
 	*wq = &tty_console.wq;
-	return POLLOUT | (tty_console.count ? POLLIN : 0);
+	return POLLOUT | (ready ? POLLIN : 0);
 }
 
 const struct file_ops tty_console_fops = {

@@ -14,7 +14,11 @@
  *    may be split, and are, as on Linux;
  *  - with O_NONBLOCK, where either would block it returns -EAGAIN.
  *
- * PIPE_CAPACITY is 64 KiB, Linux's default.
+ * PIPE_CAPACITY is 64 KiB, Linux's default. The buffering and waiting
+ * are a byte stream's (stream.h), shared with socketpairs. poll: the
+ * read end is readable (POLLIN) when bytes wait, POLLHUP once no writer
+ * is left; the write end writable (POLLOUT) when PIPE_BUF bytes fit,
+ * POLLERR once no reader is left. ioctl FIONREAD: bytes waiting.
  */
 #ifndef WEFT_IPC_PIPE_H
 #define WEFT_IPC_PIPE_H
@@ -22,12 +26,12 @@
 #include <stddef.h>
 
 #include <kernel/fs/iobuf.h>
+#include <kernel/ipc/stream.h>      /* PIPE_BUF */
 
 struct file;
 struct pipe;
 
 #define PIPE_CAPACITY (64 * 1024)
-#define PIPE_BUF 4096
 #define SIGPIPE 13
 
 /* A new pipe: *rd (O_RDONLY) and *wr (O_WRONLY), each one reference.

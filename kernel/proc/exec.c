@@ -245,8 +245,16 @@ int exec_image(struct process *p, const char *path, char *const argv[],
 	}
 	as->brk_start = as->brk = img.brk;
 
-	/* The point of no return: switch to the new image. */
+	/* A fresh FPU state for the new program (allocated before the point
+	 * of no return, so that failing leaves the old program intact). */
 	struct thread *me = thread_current();
+	if (!me->fpu && !(me->fpu = process_fpu_alloc(NULL))) {
+		as_destroy(as);
+		return -ENOMEM;
+	}
+	arch_fpu_init_area(me->fpu);
+
+	/* The point of no return: switch to the new image. */
 	struct address_space *old = p->as;
 	unsigned long f = arch_irq_save();
 	p->as = as;

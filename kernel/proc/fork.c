@@ -22,8 +22,17 @@
 struct fork_start {
 	struct process *proc;
 	uint64_t tls_base;
+	void *fpu;              /* a copy of the parent's FPU registers */
 	struct trap_frame regs;
 };
+
+/* A copy of the running thread's live FPU registers. */
+static void *copy_my_fpu(void)
+{
+	uint8_t live[ARCH_FPU_AREA_SIZE] __attribute__((aligned(16)));
+	arch_fpu_save(live);
+	return process_fpu_alloc(live);
+}
 
 static void fork_child_main(void *arg)
 {
@@ -35,9 +44,10 @@ static void fork_child_main(void *arg)
 	 * us; taking the lock once makes sure that has happened. */
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	spin_unlock_irqrestore(&proc_table.lock, f);
+	me->fpu = fs->fpu;
 	me->proc = fs->proc;
 	me->tls_base = fs->tls_base;
-	process_activate(me);
+	process_activate(me); /* page tables, kernel stack, TLS, FPU */
 	struct trap_frame *r = process_user_regs(me);
 	*r = fs->regs;
 	arch_user_set_retval(r, 0);
@@ -79,12 +89,18 @@ static long sys_fork(const struct syscall_args *a)
 	fs->proc = child;
 	fs->tls_base = me->tls_base;
 	fs->regs = *process_user_regs(me);
+	fs->fpu = copy_my_fpu();
+	if (!fs->fpu) {
+		inode_put(child->cwd);
+		goto nomem;
+	}
 
 	/* Publish the thread under the table lock: wait4 and kill find the
 	 * child through the table and expect main_thread to be set. */
 	struct thread *t = kthread_create(child->name, fork_child_main, fs);
 	if (!t) {
 		inode_put(child->cwd);
+		kfree(fs->fpu);
 		goto nomem;
 	}
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
@@ -138,6 +154,7 @@ SYSCALL(58, vfork, sys_vfork)
 
 struct thread_start {
 	struct process *proc;
+	void *fpu;
 	int utid;
 	uint64_t tls_base, clear_child_tid;
 	struct trap_frame regs;
@@ -150,11 +167,12 @@ static void thread_main(void *arg)
 	struct process *p = ts->proc;
 
 	arch_irq_disable();
+	/* clone_thread put us on p->threads under the table lock right after
+	 * creating us; taking the lock once makes sure that has happened. */
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
-	me->proc = p;
-	me->utid = ts->utid;
-	list_push_back(&p->threads, &me->proc_node);
 	spin_unlock_irqrestore(&proc_table.lock, f);
+	me->fpu = ts->fpu;
+	me->proc = p;
 	me->tls_base = ts->tls_base;
 	me->clear_child_tid = ts->clear_child_tid;
 	process_activate(me);
@@ -183,6 +201,11 @@ static long clone_thread(const struct syscall_args *a)
 	ts->tls_base = (flags & CLONE_SETTLS) ? (uint64_t)a->arg[4] : me->tls_base;
 	ts->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? (uint64_t)ctid : 0;
 	ts->regs = *process_user_regs(me);
+	ts->fpu = copy_my_fpu();
+	if (!ts->fpu) {
+		kfree(ts);
+		return -ENOMEM;
+	}
 	arch_user_regs_set_sp(&ts->regs, stack);
 	arch_user_set_retval(&ts->regs, 0); /* clone returns 0 in the new thread */
 
@@ -193,6 +216,7 @@ static long clone_thread(const struct syscall_args *a)
 		                    under a thread that is about to start */
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	if (utid < 0) {
+		kfree(ts->fpu);
 		kfree(ts);
 		return utid;
 	}
@@ -202,13 +226,21 @@ static long clone_thread(const struct syscall_args *a)
 	if (((flags & CLONE_PARENT_SETTID) && copy_to_user(ptid, &utid, sizeof(utid))) ||
 	    ((flags & CLONE_CHILD_SETTID) && copy_to_user(ctid, &utid, sizeof(utid))))
 		goto fail;
-	if (!kthread_create(p->name, thread_main, ts))
+	struct thread *t = kthread_create(p->name, thread_main, ts);
+	if (!t)
 		goto fail;
+	/* In the process's thread list at once, as on Linux: /proc/<pid>/task
+	 * and tgkill see the thread as soon as clone returns. */
+	f = spin_lock_irqsave(&proc_table.lock);
+	t->utid = utid;
+	list_push_back(&p->threads, &t->proc_node);
+	spin_unlock_irqrestore(&proc_table.lock, f);
 	return utid;
 fail:
 	f = spin_lock_irqsave(&proc_table.lock);
 	p->nr_threads--;
 	spin_unlock_irqrestore(&proc_table.lock, f);
+	kfree(ts->fpu);
 	kfree(ts);
 	return -ENOMEM;
 }

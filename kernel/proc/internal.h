@@ -24,6 +24,8 @@ void process_attach_main_locked(struct process *p, struct thread *t);
 void process_free(struct process *p);
 void process_set_name(struct process *p, const char *path);
 void process_activate(struct thread *me);
+/* A user FPU area: a copy of copy_from, or the initial state when NULL. */
+void *process_fpu_alloc(const void *copy_from);
 struct trap_frame *process_user_regs(struct thread *t);
 void process_init(void);
 

@@ -15,10 +15,7 @@
 #include <kernel/proc/process.h>
 #include <kernel/sched/sched.h>
 
-struct wait_queue proc_table = {
-	.lock = SPINLOCK_INIT("process-table"),
-	.waiters = LIST_HEAD_INIT(proc_table.waiters),
-};
+struct wait_queue proc_table = WAIT_QUEUE_INIT(proc_table, "process-table");
 static struct list_node all_processes = LIST_HEAD_INIT(all_processes);
 static unsigned nr_processes;
 static int last_pid;
@@ -183,7 +180,12 @@ static uint64_t kstack_top(struct thread *t)
  * thread of it runs. */
 static void switch_hook(struct thread *prev, struct thread *next)
 {
-	(void)prev;
+	/* The user's FPU registers go with the thread (kernel code leaves
+	 * them alone, so they are still prev's here). */
+	if (prev && prev->proc && prev->fpu)
+		arch_fpu_save(prev->fpu);
+	if (next->proc && next->fpu)
+		arch_fpu_restore(next->fpu);
 	struct process *p = next->proc;
 	if (p && p->as) {
 		arch_pt_activate(p->as->root);
@@ -199,6 +201,18 @@ void process_activate(struct thread *me)
 	unsigned long f = arch_irq_save();
 	switch_hook(NULL, me);
 	arch_irq_restore(f);
+}
+
+void *process_fpu_alloc(const void *copy_from)
+{
+	void *a = kmalloc(ARCH_FPU_AREA_SIZE);
+	if (!a)
+		return NULL;
+	if (copy_from)
+		memcpy(a, copy_from, ARCH_FPU_AREA_SIZE);
+	else
+		arch_fpu_init_area(a);
+	return a;
 }
 
 struct trap_frame *process_user_regs(struct thread *t)

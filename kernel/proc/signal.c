@@ -1,10 +1,10 @@
 /*
  * Signals, as far as Weft has them: sending (kill, tgkill, the console's
  * ^C), the actions a program records (rt_sigaction, rt_sigprocmask), and
- * the default actions, taken on the way back to user mode: terminate
- * (SIGKILL, SIGTERM, SIGINT, SIGPIPE, SIGSEGV, ...) or ignore (SIGCHLD,
- * SIGWINCH, SIGURG, SIGCONT). Handlers in user space are recorded but not
- * yet called (docs/syscalls.md): such a signal is dropped, logged once.
+ * the actions, taken on the way back to user mode: terminate (SIGKILL,
+ * SIGTERM, SIGINT, SIGPIPE, SIGSEGV, ...), ignore (SIGCHLD, SIGWINCH,
+ * SIGURG, SIGCONT), or run the program's handler: the arch puts a signal
+ * frame on the user stack (sigframe.c) and rt_sigreturn takes it back.
  *
  * A signal that will act interrupts a blocking call (pipe read, wait4,
  * nanosleep): the call returns -EINTR, and the action follows at once.
@@ -12,14 +12,20 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/proc/internal.h>
+#include <kernel/proc/sigframe.h>
 #include <kernel/proc/usermode.h>
 #include <kernel/syscall/syscall.h>
 #include <kernel/uaccess.h>
 
 #define SIGKILL 9
 #define SIGSTOP 19
+#define SIGSEGV 11
 #define SIG_DFL 0
 #define SIG_IGN 1
+#define SI_USER 0
+#define SA_RESTART   0x10000000
+#define SA_NODEFER   0x40000000
+#define SA_RESETHAND 0x80000000u
 
 static uint64_t bit(int sig) { return 1ull << (sig - 1); }
 
@@ -39,7 +45,7 @@ static bool acts(struct process *p, int sig)
 	if (p->sig_blocked & bit(sig))
 		return false;
 	uint64_t h = p->sig_action[sig - 1].handler;
-	return h == SIG_DFL && !ignored_by_default(sig);
+	return h > SIG_IGN || (h == SIG_DFL && !ignored_by_default(sig));
 }
 
 static int send_locked(struct process *p, int sig)
@@ -98,9 +104,29 @@ bool signal_pending(void)
 	return false;
 }
 
+/*
+ * SA_RESTART: a blocking call that a handled signal interrupted starts
+ * again after the handler, instead of failing with EINTR -- for the calls
+ * Linux restarts that way (reads, writes, wait4, futex waits). Calls with
+ * timeouts (poll, nanosleep, ...) report EINTR either way.
+ */
+static bool restartable(struct trap_frame *f)
+{
+	if (arch_user_retval(f) != -EINTR)
+		return false;
+	switch (arch_syscall_nr(f)) {
+	case 0: case 1: case 17: case 18: case 19: case 20: /* read, write, ... */
+	case 61:  /* wait4 */
+	case 202: /* futex */
+	case 242: case 243: /* mq_timedsend, mq_timedreceive */
+		return true;
+	default:
+		return false;
+	}
+}
+
 void user_return_check(struct trap_frame *f)
 {
-	(void)f;
 	struct thread *me = thread_current();
 	struct process *p = me->proc;
 	if (!p)
@@ -113,30 +139,48 @@ void user_return_check(struct trap_frame *f)
 	if (!p->sig_pending)
 		return;
 
+	/* Take the first signal that can act now: its default action, or its
+	 * handler (one handler per return; the next return takes the next). */
 	unsigned long fl = spin_lock_irqsave(&proc_table.lock);
 	int fatal = 0;
-	for (int s = 1; s <= NSIG; s++) {
+	struct signal_delivery d = {0};
+	for (int s = 1; s <= NSIG && !fatal && !d.sig; s++) {
 		if (!(p->sig_pending & bit(s)) || (s != SIGKILL && (p->sig_blocked & bit(s))))
 			continue;
 		p->sig_pending &= ~bit(s);
-		uint64_t h = p->sig_action[s - 1].handler;
-		if (s == SIGKILL || (h == SIG_DFL && !ignored_by_default(s))) {
+		struct sigaction_k *act = &p->sig_action[s - 1];
+		if (s == SIGKILL || (act->handler == SIG_DFL && !ignored_by_default(s))) {
 			fatal = s;
-			break;
-		}
-		if (h > SIG_IGN) {
-			static bool told;
-			if (!told) {
-				told = true;
-				printk("weft: signal %d for pid %d: user signal handlers are not "
-				       "delivered yet, dropped\n", s, p->pid);
-			}
+		} else if (act->handler > SIG_IGN) {
+			d = (struct signal_delivery){
+				.sig = s, .code = SI_USER, .handler = act->handler,
+				.restorer = act->restorer, .old_mask = p->sig_blocked,
+			};
+			if (!(act->flags & SA_NODEFER))
+				p->sig_blocked |= bit(s);
+			p->sig_blocked |= act->mask & ~(bit(SIGKILL) | bit(SIGSTOP));
+			if ((act->flags & SA_RESTART) && restartable(f))
+				arch_syscall_restart(f);
+			if (act->flags & SA_RESETHAND)
+				*act = (struct sigaction_k){0};
 		}
 	}
 	spin_unlock_irqrestore(&proc_table.lock, fl);
 	if (fatal) {
 		arch_irq_enable();
 		process_exit(fatal);
+	}
+	if (d.sig) {
+		/* Writing the frame may fault pages in: interrupts on meanwhile. */
+		arch_irq_enable();
+		int r = d.restorer ? arch_signal_deliver(f, &d) : -1;
+		arch_irq_disable();
+		if (r) {
+			printk("pid %d (%s): cannot run the handler of signal %d (bad stack "
+			       "or no restorer): killed\n", p->pid, p->name, d.sig);
+			arch_irq_enable();
+			process_exit(SIGSEGV);
+		}
 	}
 	sched_clear_interrupt(me);
 }
@@ -175,15 +219,44 @@ SYSCALL(62, kill, sys_kill)
 
 static long sys_tgkill(const struct syscall_args *a)
 {
-	/* One thread per process: tgid and tid are the pid. */
-	int tgid = (int)a->arg[0], tid = (int)a->arg[1];
-	if (tgid <= 0 || tid <= 0 || (tgid != tid))
+	/* Signals are process-wide in Weft: a signal for one thread goes to
+	 * its process, once we know the thread is really in it. */
+	int tgid = (int)a->arg[0], tid = (int)a->arg[1], sig = (int)a->arg[2];
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	struct syscall_args k = { .arg = { tid, a->arg[2] } };
-	return sys_kill(&k);
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	struct process *p = process_find_locked(tgid);
+	int r = -ESRCH;
+	if (p) {
+		struct list_node *n;
+		list_for_each(n, &p->threads)
+			if (list_entry(n, struct thread, proc_node)->utid == tid)
+				r = send_locked(p, sig);
+	}
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	return r;
 }
 SYSCALL(234, tgkill, sys_tgkill)
-SYSCALL(200, tkill, sys_kill)
+/* tkill(tid, sig): the old form, without the process id. */
+static long sys_tkill(const struct syscall_args *a)
+{
+	int tid = (int)a->arg[0];
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	int tgid = -1;
+	struct list_node *n, *m, *head = process_list_head();
+	for (n = head->next; n != head && tgid < 0; n = n->next) {
+		struct process *p = list_entry(n, struct process, all_node);
+		list_for_each(m, &p->threads)
+			if (list_entry(m, struct thread, proc_node)->utid == tid)
+				tgid = p->pid;
+	}
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	if (tgid < 0)
+		return -ESRCH;
+	struct syscall_args k = { .arg = { tgid, tid, a->arg[1] } };
+	return sys_tgkill(&k);
+}
+SYSCALL(200, tkill, sys_tkill)
 
 static long sys_rt_sigaction(const struct syscall_args *a)
 {
@@ -235,3 +308,29 @@ static long sys_rt_sigprocmask(const struct syscall_args *a)
 	return 0;
 }
 SYSCALL(14, rt_sigprocmask, sys_rt_sigprocmask)
+
+/* rt_sigreturn: the handler is done; resume what the signal interrupted. */
+static long sys_rt_sigreturn(const struct syscall_args *a)
+{
+	(void)a;
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
+	struct trap_frame *r = process_user_regs(me);
+	uint64_t mask;
+	if (!me->fpu || arch_signal_return(r, &mask, me->fpu)) {
+		printk("pid %d (%s): bad signal frame in rt_sigreturn\n", p->pid, p->name);
+		process_exit(SIGSEGV);
+	}
+	/* The registers came from the frame; the FPU state too, which the
+	 * hook loads at the next switch -- and we load now. */
+	unsigned long f = arch_irq_save();
+	arch_fpu_restore(me->fpu);
+	arch_irq_restore(f);
+	f = spin_lock_irqsave(&proc_table.lock);
+	p->sig_blocked = mask & ~(bit(SIGKILL) | bit(SIGSTOP));
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	/* The dispatcher writes our return value into rax: give back the
+	 * interrupted code's own rax. */
+	return (long)arch_user_retval(r);
+}
+SYSCALL(15, rt_sigreturn, sys_rt_sigreturn)

@@ -120,12 +120,15 @@ static long sys_prctl(const struct syscall_args *a)
 		} else if (n < 0) {
 			return n;
 		}
-		memcpy(p->name, name, sizeof(name));
+		/* The calling thread's name; the main thread's is the process's. */
 		strlcpy(thread_current()->name, name, THREAD_NAME_LEN);
+		if (thread_current() == p->main_thread)
+			memcpy(p->name, name, sizeof(name));
 		return 0;
 	}
 	case PR_GET_NAME:
-		return copy_to_user((void *)a->arg[1], p->name, sizeof(p->name));
+		strlcpy(name, thread_current()->name, sizeof(name));
+		return copy_to_user((void *)a->arg[1], name, sizeof(name));
 	case PR_SET_CHILD_SUBREAPER:
 		p->child_subreaper = a->arg[1] != 0;
 		return 0;

@@ -10,6 +10,11 @@
 #include <kernel/sched/runqueue.h>
 #include <kernel/sched/thread.h>
 
+static void rr_rq_init(struct runqueue *rq)
+{
+	list_init(&rq->queue);
+}
+
 static void rr_thread_init(struct thread *t)
 {
 	t->pd.rr.slice_left = 0;
@@ -60,6 +65,7 @@ static bool rr_wakeup_preempt(struct runqueue *rq, struct thread *curr,
 
 const struct sched_policy sched_policy_rr = {
 	.name = "rr",
+	.rq_init = rr_rq_init,
 	.thread_init = rr_thread_init,
 	.enqueue = rr_enqueue,
 	.dequeue = rr_dequeue,

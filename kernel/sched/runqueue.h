@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include <kernel/sched/list.h>
+#include <kernel/sched/policy.h>
+#include <kernel/sched/rbtree.h>
 #include <kernel/sync/spinlock.h>
 
 struct thread;
@@ -24,19 +26,37 @@ struct thread;
 struct runqueue {
 	struct spinlock lock;
 
-	/*
-	 * The ready threads, in the order the policy wants: round-robin keeps
-	 * a FIFO here. Policies with other shapes (priority arrays, a tree by
-	 * virtual runtime) will add their own fields beside it.
-	 */
+	/* Round-robin's ready threads: one FIFO. */
 	struct list_node queue;
-	unsigned nr_ready;          /* threads on queue */
+	unsigned nr_ready;          /* ready threads, all policies */
 
 	/* Threads in thread_sleep_*, earliest deadline first. */
 	struct list_node sleepers;
 
 	/* The thread this CPU just switched away from; see sched_finish_switch. */
 	struct thread *switched_from;
+
+	/*
+	 * Each policy's own shape of the ready threads (policy_*.c).
+	 * prio and mlfq: one FIFO per level and a bitmap of the non-empty
+	 * levels, so the best level is one find-first-bit away: O(1).
+	 */
+	struct {
+		uint64_t bitmap[PRIO_WORDS];    /* bit L: level[L] not empty */
+		struct list_node level[PRIO_LEVELS];
+		unsigned age_countdown;         /* ticks to the next aging step */
+	} prio;
+	struct {
+		uint32_t bitmap;
+		struct list_node level[MLFQ_LEVELS];
+		uint32_t epoch;                 /* boosts so far */
+		unsigned boost_countdown;       /* ticks to the next boost */
+	} mlfq;
+	/* fair: a red-black tree by virtual runtime, O(log n). */
+	struct {
+		struct rb_tree tree;
+		uint64_t min_vruntime;          /* never decreases */
+	} fair;
 };
 
 #endif

@@ -52,8 +52,8 @@ void sched_init(const char *policy_name, unsigned quantum_ms, unsigned hz)
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		struct cpu *c = &cpus[i];
 		spin_init(&c->rq.lock, "runqueue");
-		list_init(&c->rq.queue);
 		list_init(&c->rq.sleepers);
+		sched_policies_rq_init(&c->rq);  /* each policy's queues */
 		c->rq.nr_ready = 0;
 		c->rq.switched_from = NULL;
 		c->current = NULL;
@@ -96,13 +96,12 @@ void sched_enqueue_locked(struct runqueue *rq, struct thread *t)
 }
 
 /*
- * The decision. With one policy per CPU this is just its pick_next; when
- * policies are chosen per thread, this is where they are asked in order
- * of precedence (as Linux walks its sched_classes).
+ * The decision. Policies are chosen per thread, so the policies are asked
+ * in order of precedence (policy.c), as Linux walks its sched_classes.
  */
 static struct thread *pick_next_locked(struct runqueue *rq)
 {
-	struct thread *t = default_policy->pick_next(rq);
+	struct thread *t = sched_policies_pick_next(rq);
 	if (t)
 		rq->nr_ready--;
 	return t;
@@ -159,17 +158,40 @@ void sched_finish_switch(void)
 	spin_unlock(&rq->lock);
 }
 
+void sched_check_preempt_locked(struct cpu *c, struct thread *woken)
+{
+	struct thread *curr = c->current;
+	if (!curr || curr->is_idle ||
+	    sched_policies_wakeup_preempt(&c->rq, curr, woken))
+		c->need_resched = true;
+}
+
 void sched_add_new(struct thread *t)
 {
 	struct cpu *c = this_cpu();
+	struct thread *parent = c->current;
 
 	t->cpu = c;
-	t->policy = default_policy;
+	/*
+	 * As on Linux, a user thread's children (fork, clone) inherit its
+	 * policy and nice; kernel threads start as SCHED_OTHER in the boot
+	 * policy. (parent is the running thread: its params change only
+	 * under our run-queue lock, and a stale read is harmless.)
+	 */
+	if (!parent || parent->is_idle || !parent->proc)
+		parent = NULL;
+	t->pd.params = sched_params_for_child(parent);
+	t->policy = sched_policy_for(&t->pd.params);
 	t->policy->thread_init(t);
 
 	unsigned long flags = spin_lock_irqsave(&c->rq.lock);
 	t->state = THREAD_READY;
 	sched_enqueue_locked(&c->rq, t);
+	/* A new thread does not preempt its creator, whatever the policy
+	 * (as Linux's default, sched_child_runs_first=0): the creator runs
+	 * on to its next tick or block, and finishes what it was doing with
+	 * the new thread (fork and clone publish it in the process table
+	 * right after creating it). */
 	if (!c->current || c->current->is_idle)
 		c->need_resched = true;
 	sched_trace(SCHED_EV_CREATE, t, NULL);
@@ -228,9 +250,13 @@ static bool block_interruptible(struct spinlock *lock, bool timed, uint64_t dead
 	sched_trace(SCHED_EV_BLOCK, me, NULL);
 	sched_switch_locked(c, false);
 	sched_finish_switch();
-	me->interruptible = false; /* our own fields; we are running */
-	me->timed_wait = false;
 	spin_lock(lock);
+	/* Cleared only with the caller's lock held again: until we take
+	 * ourselves off its wait queue, a waker holding that lock may still
+	 * find us there, and must see that we were in an interruptible wait
+	 * (another CPU's timeout or signal may have woken us first). */
+	me->interruptible = false;
+	me->timed_wait = false;
 	return true;
 }
 
@@ -285,10 +311,7 @@ bool sched_wakeup(struct thread *t)
 	t->state = THREAD_READY;
 	sched_enqueue_locked(&c->rq, t);
 	sched_trace(SCHED_EV_WAKEUP, t, this_cpu()->current);
-
-	struct thread *curr = c->current;
-	if (!curr || curr->is_idle || t->policy->wakeup_preempt(&c->rq, curr, t))
-		c->need_resched = true;
+	sched_check_preempt_locked(c, t);
 	/* Later, SMP: if c is not this CPU, send it a reschedule IPI. */
 	spin_unlock_irqrestore(&c->rq.lock, flags);
 	return true;
@@ -321,6 +344,7 @@ void sched_tick(void)
 	struct thread *curr = c->current;
 	curr->ticks_run++;
 	sched_wake_sleepers_locked(c, arch_clock_ns());
+	sched_policies_rq_tick(&c->rq);    /* aging, boosts */
 	if (curr->is_idle) {
 		if (c->rq.nr_ready)
 			c->need_resched = true;
@@ -344,6 +368,36 @@ void sched_preempt_irq(void)
 	/* Leaving idle because work arrived is not a preemption. */
 	sched_switch_locked(c, !me->is_idle);
 	sched_finish_switch();
+}
+
+/*
+ * A new policy or new parameters for t (sched_setscheduler, nice): off
+ * its old policy's queue, on the new one's, under its run-queue lock. A
+ * running t is told to reschedule: it may no longer be the one to run.
+ */
+void sched_set_policy(struct thread *t, const struct sched_policy *p,
+                      const struct sched_params *params)
+{
+	struct cpu *c = t->cpu;
+	unsigned long flags = spin_lock_irqsave(&c->rq.lock);
+	bool queued = t->state == THREAD_READY;
+	const struct sched_policy *old = t->policy;
+
+	if (queued)
+		old->dequeue(&c->rq, t);
+	t->pd.params = *params;
+	t->policy = p;
+	if (p != old)
+		p->thread_init(t);
+	else if (p->params_changed)
+		p->params_changed(t);
+	if (queued) {
+		p->enqueue(&c->rq, t);
+		sched_check_preempt_locked(c, t);
+	} else if (t == c->current) {
+		c->need_resched = true;
+	}
+	spin_unlock_irqrestore(&c->rq.lock, flags);
 }
 
 _Noreturn void sched_exit_current(struct spinlock *held)

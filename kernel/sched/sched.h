@@ -88,6 +88,14 @@ bool sched_wakeup(struct thread *t);
 /* Queue a newly created thread (the "fork" event). */
 void sched_add_new(struct thread *t);
 
+/*
+ * Put t in policy p with params (sched_setscheduler, sched_setparam,
+ * setpriority; see sched_attr.c for Linux's names). Any state; a ready t
+ * moves between the policies' queues, a running one is rescheduled.
+ */
+void sched_set_policy(struct thread *t, const struct sched_policy *p,
+                      const struct sched_params *params);
+
 /* The policy chosen at boot. */
 const struct sched_policy *sched_default_policy(void);
 
@@ -121,6 +129,9 @@ struct runqueue;
 void sched_switch_locked(struct cpu *c, bool preempted);
 /* The incoming side of a switch: releases the run-queue lock. */
 void sched_finish_switch(void);
+/* woken was just made READY on c: need_resched if it should run now
+ * (c's run-queue lock held). */
+void sched_check_preempt_locked(struct cpu *c, struct thread *woken);
 /* Put a READY thread on its run queue (lock held). */
 void sched_enqueue_locked(struct runqueue *rq, struct thread *t);
 /* Switch away from the exiting thread for good; `held` is released. */

@@ -93,6 +93,7 @@ void sched_wake_sleepers_locked(struct cpu *c, uint64_t now_ns)
 			t->timed_out = true; /* a blocked wait whose time ran out */
 		t->state = THREAD_READY;
 		sched_enqueue_locked(&c->rq, t);
+		sched_check_preempt_locked(c, t);  /* a higher priority may preempt */
 		sched_trace(SCHED_EV_WAKEUP, t, NULL);
 	}
 }

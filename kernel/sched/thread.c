@@ -189,6 +189,7 @@ int kthread_join(struct thread *t, int *code)
 		*code = t->exit_code;
 	table_remove(t);
 	t->magic = 0;
+	kfree(t->fpu);
 	kfree(t->stack);
 	kfree(t);
 	return 0;

@@ -88,6 +88,8 @@ struct thread {
 	struct list_node proc_node;     /* on proc->threads */
 	int utid;                       /* the tid user space sees (gettid) */
 	uint64_t tls_base;              /* FS base for user TLS (arch_prctl) */
+	void *fpu;                      /* user FPU/SSE registers while off the CPU
+	                                   (ARCH_FPU_AREA_SIZE, kmalloc'd) */
 	uint64_t clear_child_tid;       /* set_tid_address: zeroed + woken at exit */
 	uint64_t futex_key[2];          /* what this thread waits for in futex() */
 	uint32_t futex_bitset;
@@ -98,6 +100,14 @@ struct thread {
 	                                   until wake_at_ns (sched_block_deadline) */
 	bool timed_out;                 /* the deadline, not a waker, ended it */
 	bool interrupt_pending;         /* a signal wants it out of waits */
+
+	/* What it waits for, for /proc/<pid>/task/<tid>/wchan and the
+	 * deadlock report. waiting_mutex: the mutex it sleeps on in
+	 * mutex_lock, under the wait-graph lock (kernel/sync/deadlock.c).
+	 * wait_reason: the name of the wait queue it sleeps on (set and
+	 * cleared by the thread itself; a pointer store, read racily). */
+	struct mutex *waiting_mutex;
+	const char *wait_reason;
 	uint32_t magic;                 /* THREAD_MAGIC while alive */
 };
 

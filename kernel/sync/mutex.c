@@ -6,6 +6,7 @@
 #include <kernel/panic.h>
 #include <kernel/sched/errno.h>
 #include <kernel/sched/sched.h>
+#include <kernel/sync/deadlock.h>
 
 static void init(struct mutex *m, const char *name, bool recursive)
 {
@@ -30,7 +31,7 @@ void mutex_init_recursive(struct mutex *m, const char *name)
 static int try_locked(struct mutex *m, struct thread *me)
 {
 	if (!m->owner) {
-		m->owner = me;
+		__atomic_store_n(&m->owner, me, __ATOMIC_RELAXED);
 		m->depth = 1;
 		return 0;
 	}
@@ -46,20 +47,46 @@ static int try_locked(struct mutex *m, struct thread *me)
 	return 1;
 }
 
-int mutex_lock(struct mutex *m)
+/*
+ * Wait for m; with timed, only until deadline_ns. While asleep, the
+ * thread is an edge of the wait-for graph (deadlock.c), which reports a
+ * wait that would close a cycle.
+ */
+static int lock_or_wait(struct mutex *m, bool timed, uint64_t deadline_ns)
 {
 	struct thread *me = thread_current();
 	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
 
 	int r = try_locked(m, me);
+	if (r == 1 && timed && arch_clock_ns() >= deadline_ns)
+		r = -ETIMEDOUT;         /* too late to wait at all */
 	if (r == 1) {
-		wait_queue_wait_locked(&m->wq);
-		/* The unlocker made us the owner before waking us. */
-		KASSERT(m->owner == me);
-		r = 0;
+		wait_graph_enter(me, m);
+		if (timed) {
+			r = wait_queue_wait_deadline_locked(&m->wq, deadline_ns);
+		} else {
+			wait_queue_wait_locked(&m->wq);
+			r = 0;
+		}
+		if (r == 0)
+			/* The unlocker made us the owner before waking us, and
+			 * took us out of the graph (wait_graph_hand_off). */
+			KASSERT(m->owner == me);
+		else
+			wait_graph_leave(me); /* gave up: off the queue already */
 	}
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 	return r;
+}
+
+int mutex_lock(struct mutex *m)
+{
+	return lock_or_wait(m, false, 0);
+}
+
+int mutex_lock_timeout(struct mutex *m, uint64_t deadline_ns)
+{
+	return lock_or_wait(m, true, deadline_ns);
 }
 
 int mutex_trylock(struct mutex *m)
@@ -87,10 +114,12 @@ int mutex_unlock(struct mutex *m)
 	if (--m->depth == 0) {
 		struct thread *next = wait_queue_first_locked(&m->wq);
 		/* Hand-off: the next owner is chosen now, not when it runs. */
-		m->owner = next;
 		if (next) {
+			wait_graph_hand_off(m, next);
 			m->depth = 1;
 			wait_queue_wake_one_locked(&m->wq);
+		} else {
+			__atomic_store_n(&m->owner, NULL, __ATOMIC_RELAXED);
 		}
 	}
 	spin_unlock_irqrestore(&m->wq.lock, flags);

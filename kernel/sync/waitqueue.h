@@ -28,7 +28,30 @@ struct thread;
 struct wait_queue {
 	struct spinlock lock;
 	struct list_node waiters;       /* FIFO of thread->wait_node */
+	struct list_node watchers;      /* of wait_watcher->node (poll) */
 };
+
+/*
+ * A watcher is told about every wake-up of a queue without being one of
+ * its waiters: poll() and select() watch many queues at once (a thread
+ * has one wait_node, so it can wait on only one queue), and a watcher
+ * never takes a wake-up away from a waiter. notify() runs with wq->lock
+ * held and interrupts off, maybe in an interrupt handler: it must be
+ * quick, must not sleep, and must not add or remove watchers.
+ *
+ * So that pollers hear of every change, code whose state poll reports
+ * wakes through wait_queue_wake_one/all, even when no thread waits.
+ */
+struct wait_watcher {
+	struct list_node node;
+	void (*notify)(struct wait_watcher *w);
+};
+
+/* For a queue defined statically: struct wait_queue q = WAIT_QUEUE_INIT(q, "q"); */
+#define WAIT_QUEUE_INIT(wq, lockname)                                        \
+	{ .lock = SPINLOCK_INIT(lockname),                                   \
+	  .waiters = LIST_HEAD_INIT((wq).waiters),                           \
+	  .watchers = LIST_HEAD_INIT((wq).watchers) }
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
 
@@ -51,12 +74,18 @@ int wait_queue_wait_interruptible_locked(struct wait_queue *wq);
  */
 int wait_queue_wait_deadline_locked(struct wait_queue *wq, uint64_t deadline_ns);
 
-/* Wake the longest waiter; returns it, or NULL if none. wq->lock held. */
+/* Wake the longest waiter; returns it, or NULL if none. wq->lock held.
+ * Both wakes also notify every watcher. */
 struct thread *wait_queue_wake_one_locked(struct wait_queue *wq);
 /* Wake every waiter; returns how many. wq->lock held. */
 unsigned wait_queue_wake_all_locked(struct wait_queue *wq);
 /* The longest waiter without waking it, or NULL. wq->lock held. */
 struct thread *wait_queue_first_locked(const struct wait_queue *wq);
+
+/* Start / stop watching wq (they take wq->lock). */
+void wait_queue_add_watcher(struct wait_queue *wq, struct wait_watcher *w,
+                            void (*notify)(struct wait_watcher *w));
+void wait_queue_remove_watcher(struct wait_queue *wq, struct wait_watcher *w);
 
 /* The same, taking and releasing the lock. */
 struct thread *wait_queue_wake_one(struct wait_queue *wq);

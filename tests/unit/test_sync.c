@@ -1,12 +1,14 @@
 /*
  * Host tests of kernel synchronisation: spinlocks, wait queues, mutexes
- * (ownership, hand-off, recursion, the non-owner error), semaphores and
- * condition variables, including that no wake-up is ever lost.
+ * (ownership, hand-off, recursion, the non-owner error, time-outs, the
+ * deadlock report), semaphores and condition variables, including that no
+ * wake-up is ever lost.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -16,6 +18,7 @@
 #include <kernel/sched/sched.h>
 #include <kernel/sched/thread.h>
 #include <kernel/sync/condvar.h>
+#include <kernel/sync/deadlock.h>
 #include <kernel/sync/mutex.h>
 #include <kernel/sync/semaphore.h>
 #include <kernel/sync/spinlock.h>
@@ -294,6 +297,290 @@ static void test_recursive_mutex_counts(void **state)
 	assert_int_equal(depths[3], 1);
 	assert_null(mutex_owner(&rmx));
 	assert_int_equal(fake_bug_count(), 0);
+}
+
+/* ---- mutex_lock_timeout ---- */
+
+static int to_ret[3];
+static uint64_t to_tick[3];
+
+static void to_holder(void *arg)
+{
+	(void)arg;
+	mutex_lock(&mx);
+	thread_sleep_ticks(30);
+	mutex_unlock(&mx);
+}
+
+/* Gives up at tick 1 + 10, while the holder still has it. */
+static void to_gives_up(void *arg)
+{
+	(void)arg;
+	thread_sleep_ticks(1);
+	to_ret[0] = mutex_lock_timeout(&mx, fake_now_ns() + 10 * fake_tick_ns());
+	to_tick[0] = fake_now_ticks();
+	/* A deadline already past: refused at once, without sleeping. */
+	to_ret[2] = mutex_lock_timeout(&mx, fake_now_ns());
+	to_tick[2] = fake_now_ticks();
+}
+
+/* Waits long enough: handed the mutex at the holder's unlock. */
+static void to_gets_it(void *arg)
+{
+	(void)arg;
+	thread_sleep_ticks(1);
+	to_ret[1] = mutex_lock_timeout(&mx, fake_now_ns() + 100 * fake_tick_ns());
+	to_tick[1] = fake_now_ticks();
+	if (to_ret[1] == 0)
+		mutex_unlock(&mx);
+}
+
+static void test_mutex_lock_timeout(void **state)
+{
+	(void)state;
+	unsigned long reported = mutex_deadlocks_reported;
+	fake_reset("rr", 10, 1000);
+	mutex_init(&mx, "mx-timed");
+	kthread_create("holder", to_holder, NULL);
+	struct thread *g = kthread_create("gives-up", to_gives_up, NULL);
+	struct thread *w = kthread_create("gets-it", to_gets_it, NULL);
+	fake_run_until_idle();
+	assert_int_equal(to_ret[0], -ETIMEDOUT);
+	assert_true(to_tick[0] >= 11);          /* not before the deadline */
+	assert_true(to_tick[0] < 30);           /* and before the unlock */
+	assert_int_equal(to_ret[2], -ETIMEDOUT);
+	assert_int_equal(to_tick[2], to_tick[0]);
+	assert_int_equal(to_ret[1], 0);
+	assert_true(to_tick[1] >= 30);
+	assert_null(mutex_owner(&mx));
+	assert_null(thread_waiting_mutex(g));   /* nobody left in the graph */
+	assert_null(thread_waiting_mutex(w));
+	assert_int_equal(mutex_deadlocks_reported, reported);
+	assert_int_equal(fake_bug_count(), 0);
+	assert_false(fake_console_contains("DEADLOCK"));
+}
+
+/* ---- the deadlock report ---- */
+
+static struct mutex lock_a, lock_b, lock_c;
+static struct thread *dl_t[4];
+static volatile int dl_holding;
+static int dl_ret[4];
+static char seen_a[64], seen_b[64], seen_report[1024];
+static unsigned long seen_count;
+
+/* A: takes lock-a, then waits (plainly, no time-out) for lock-b. */
+static void worker_a(void *arg)
+{
+	(void)arg;
+	mutex_lock(&lock_a);
+	dl_holding++;
+	while (dl_holding < 2)
+		thread_yield();
+	dl_ret[0] = mutex_lock(&lock_b);
+	mutex_unlock(&lock_b);
+	mutex_unlock(&lock_a);
+}
+
+/* B: takes lock-b, then -- once A sleeps on lock-b -- waits for lock-a,
+ * closing the cycle, but gives up after 50 ticks and lets A go on. */
+static void worker_b(void *arg)
+{
+	(void)arg;
+	mutex_lock(&lock_b);
+	dl_holding++;
+	while (thread_waiting_mutex(dl_t[0]) != &lock_b)
+		thread_yield();
+	dl_ret[1] = mutex_lock_timeout(&lock_a, fake_now_ns() + 50 * fake_tick_ns());
+	if (dl_ret[1] == 0)
+		mutex_unlock(&lock_a);
+	mutex_unlock(&lock_b);
+}
+
+/* Looks while both sleep: what /proc's wchan would show. */
+static void observer(void *arg)
+{
+	(void)arg;
+	thread_sleep_ticks(10);
+	if (!mutex_wait_describe(dl_t[0], seen_a, sizeof seen_a))
+		strcpy(seen_a, "(not waiting)");
+	if (!mutex_wait_describe(dl_t[1], seen_b, sizeof seen_b))
+		strcpy(seen_b, "(not waiting)");
+	mutex_deadlock_last_report(seen_report, sizeof seen_report);
+	seen_count = mutex_deadlocks_reported;
+}
+
+static void test_deadlock_two_threads_reported_once(void **state)
+{
+	(void)state;
+	char want[400];
+	unsigned long before = mutex_deadlocks_reported;
+	dl_holding = 0;
+	fake_reset("rr", 10, 1000);
+	mutex_init(&lock_a, "lock-a");
+	mutex_init(&lock_b, "lock-b");
+	dl_t[0] = kthread_create("worker-a", worker_a, NULL);
+	dl_t[1] = kthread_create("worker-b", worker_b, NULL);
+	kthread_create("observer", observer, NULL);
+	int ta = dl_t[0]->tid, tb = dl_t[1]->tid;
+	fake_run_until_idle();
+
+	/* B's wait closed the cycle: one report, naming both threads and
+	 * both locks, B's edge first. */
+	assert_int_equal(seen_count, before + 1);
+	assert_int_equal(mutex_deadlocks_reported, before + 1);
+	snprintf(want, sizeof want, "DEADLOCK:   thread %d (worker-b) waits for "
+	         "mutex \"lock-a\" held by thread %d (worker-a)\n", tb, ta);
+	assert_true(fake_console_contains(want));
+	assert_non_null(strstr(seen_report, want));
+	snprintf(want, sizeof want, "DEADLOCK:   thread %d (worker-a) waits for "
+	         "mutex \"lock-b\" held by thread %d (worker-b)\n", ta, tb);
+	assert_true(fake_console_contains(want));
+	assert_non_null(strstr(seen_report, want));
+	assert_true(fake_console_contains("DEADLOCK: 2 threads wait"));
+	/* Once: the header appears a single time. */
+	const char *first = strstr(fake_console(), "DEADLOCK: 2 threads");
+	assert_null(strstr(first + 1, "DEADLOCK: 2 threads"));
+
+	/* What each waited for, while they were stuck. */
+	snprintf(want, sizeof want, "mutex lock-b (held by %d)", tb);
+	assert_string_equal(seen_a, want);
+	snprintf(want, sizeof want, "mutex lock-a (held by %d)", ta);
+	assert_string_equal(seen_b, want);
+
+	/* B gave up, so A got lock-b and both finished. */
+	assert_int_equal(dl_ret[1], -ETIMEDOUT);
+	assert_int_equal(dl_ret[0], 0);
+	assert_null(mutex_owner(&lock_a));
+	assert_null(mutex_owner(&lock_b));
+	assert_int_equal(fake_bug_count(), 0);
+	assert_int_equal(fake_reap_zombies(), 3);
+}
+
+/*
+ * Three threads in a ring (1 waits for 2's lock, 2 for 3's, 3 for 1's),
+ * and a fourth that then waits for a lock held inside the ring: one
+ * report of three lines; the latecomer follows the chain into the ring,
+ * never gets back to itself and reports nothing.
+ */
+static struct mutex *ring[3] = { &lock_a, &lock_b, &lock_c };
+
+static void ring_member(void *arg)
+{
+	int k = (int)(intptr_t)arg;
+	mutex_lock(ring[k]);
+	dl_holding++;
+	while (dl_holding < 3)
+		thread_yield();
+	/* Wait in order: 0 first, then 1 once 0 sleeps, then 2. */
+	if (k > 0)
+		while (thread_waiting_mutex(dl_t[k - 1]) != ring[k])
+			thread_yield();
+	struct mutex *want = ring[(k + 1) % 3];
+	if (k == 2)
+		dl_ret[k] = mutex_lock_timeout(want, fake_now_ns() + 50 * fake_tick_ns());
+	else
+		dl_ret[k] = mutex_lock(want);
+	if (dl_ret[k] == 0)
+		mutex_unlock(want);
+	mutex_unlock(ring[k]);
+}
+
+static void latecomer(void *arg)
+{
+	(void)arg;
+	while (thread_waiting_mutex(dl_t[2]) != &lock_a)
+		thread_yield();
+	dl_ret[3] = mutex_lock(&lock_b);
+	mutex_unlock(&lock_b);
+}
+
+static void test_deadlock_ring_of_three(void **state)
+{
+	(void)state;
+	char want[400];
+	unsigned long before = mutex_deadlocks_reported;
+	dl_holding = 0;
+	fake_reset("rr", 10, 1000);
+	mutex_init(&lock_a, "lock-a");
+	mutex_init(&lock_b, "lock-b");
+	mutex_init(&lock_c, "lock-c");
+	for (int k = 0; k < 3; k++)
+		dl_t[k] = kthread_create("ring", ring_member, (void *)(intptr_t)k);
+	dl_t[3] = kthread_create("latecomer", latecomer, NULL);
+	int tid[3];
+	for (int k = 0; k < 3; k++)
+		tid[k] = dl_t[k]->tid;
+	fake_run_until_idle();
+
+	assert_int_equal(mutex_deadlocks_reported, before + 1);
+	assert_true(fake_console_contains("DEADLOCK: 3 threads wait"));
+	/* From the thread that closed it (2), around the ring. */
+	snprintf(want, sizeof want,
+	         "DEADLOCK:   thread %d (ring) waits for mutex \"lock-a\" held by thread %d (ring)\n"
+	         "DEADLOCK:   thread %d (ring) waits for mutex \"lock-b\" held by thread %d (ring)\n"
+	         "DEADLOCK:   thread %d (ring) waits for mutex \"lock-c\" held by thread %d (ring)\n",
+	         tid[2], tid[0], tid[0], tid[1], tid[1], tid[2]);
+	assert_true(fake_console_contains(want));
+	assert_false(fake_console_contains("latecomer"));
+	assert_int_equal(dl_ret[2], -ETIMEDOUT);
+	assert_int_equal(dl_ret[0], 0);
+	assert_int_equal(dl_ret[1], 0);
+	assert_int_equal(dl_ret[3], 0);
+	for (int k = 0; k < 3; k++)
+		assert_null(mutex_owner(ring[k]));
+	assert_int_equal(fake_bug_count(), 0);
+	assert_int_equal(fake_reap_zombies(), 4);
+}
+
+/*
+ * The fix the lesson teaches: both threads take lock-a, then lock-b.
+ * They contend (and are preempted while holding one) but never form a
+ * cycle: no report, and both finish.
+ */
+static int ordered_rounds[2];
+
+static void ordered_worker(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+	for (int i = 0; i < 20; i++) {
+		mutex_lock(&lock_a);
+		fake_advance_ticks(1);
+		thread_yield();
+		mutex_lock(&lock_b);
+		fake_advance_ticks((unsigned)(i % 2));
+		ordered_rounds[me]++;
+		mutex_unlock(&lock_b);
+		mutex_unlock(&lock_a);
+		thread_yield();
+	}
+}
+
+static void run_lock_ordering(unsigned storm)
+{
+	unsigned long before = mutex_deadlocks_reported;
+	ordered_rounds[0] = ordered_rounds[1] = 0;
+	fake_reset("rr", 1, 1000);
+	fake_set_preempt_storm(storm);
+	mutex_init(&lock_a, "lock-a");
+	mutex_init(&lock_b, "lock-b");
+	struct thread *a = kthread_create("ordered", ordered_worker, (void *)0);
+	struct thread *b = kthread_create("ordered", ordered_worker, (void *)1);
+	fake_run_until_idle();
+	assert_int_equal(ordered_rounds[0], 20);
+	assert_int_equal(ordered_rounds[1], 20);
+	assert_true(a->switches_voluntary + b->switches_voluntary > 2);
+	assert_int_equal(mutex_deadlocks_reported, before);
+	assert_false(fake_console_contains("DEADLOCK"));
+	assert_int_equal(fake_reap_zombies(), 2);
+}
+
+static void test_lock_ordering_avoids_deadlock(void **state)
+{
+	(void)state;
+	run_lock_ordering(0);
+	for (unsigned seed = 1; seed <= 10; seed++)
+		run_lock_ordering(seed);
 }
 
 /* ---- semaphores ---- */
@@ -618,6 +905,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_mutex_handoff_fifo, teardown),
 		cmocka_unit_test_teardown(test_mutex_nonowner_unlock_is_a_bug, teardown),
 		cmocka_unit_test_teardown(test_recursive_mutex_counts, teardown),
+		cmocka_unit_test_teardown(test_mutex_lock_timeout, teardown),
+		cmocka_unit_test_teardown(test_deadlock_two_threads_reported_once, teardown),
+		cmocka_unit_test_teardown(test_deadlock_ring_of_three, teardown),
+		cmocka_unit_test_teardown(test_lock_ordering_avoids_deadlock, teardown),
 		cmocka_unit_test_teardown(test_semaphore_counts, teardown),
 		cmocka_unit_test_teardown(test_semaphore_bounded_buffer, teardown),
 		cmocka_unit_test_teardown(test_semaphore_bounded_buffer_storm, teardown),

@@ -10,6 +10,16 @@
  *   yield_pingpong_us   two processes on one CPU take turns through a
  *                       shared counter, each sched_yield()ing while it
  *                       is not its turn: one round trip = two switches
+ *   thread_create_join_us  pthread_create a thread that returns at once,
+ *                       pthread_join it
+ *   mutex_pingpong_us   two threads forced to alternate through three
+ *                       mutexes (each only ever unlocked by its owner):
+ *                       one round trip = two futex hand-overs
+ *   condvar_pingpong_us two threads alternate through a mutex, a
+ *                       condition variable and a turn flag: one round
+ *                       trip = two wait/signal hand-overs
+ *   mutex_uncontended_ns  lock + unlock of a mutex nobody else wants:
+ *                       atomics only, no system call
  *
  * The same source runs on Weft and on Linux, so the numbers compare.
  * Each measurement doubles its iteration count until a run takes at
@@ -19,6 +29,7 @@
  *   bench [name]     all, or only the one named
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,6 +160,123 @@ static void yield_pingpong(long n)
 	munmap((void *)turn, 4096);
 }
 
+static void *return_at_once(void *arg)
+{
+	return arg;
+}
+
+static void thread_create_join(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+		pthread_create(&t, NULL, return_at_once, NULL);
+		pthread_join(t, NULL);
+	}
+}
+
+/*
+ * Strict alternation with mutexes alone, each unlocked only by the
+ * thread that locked it. Two mutexes are not enough: a thread that
+ * unlocks one and locks it again may simply get it back before the other
+ * thread wakes. With three, the thread whose turn it is holds two (the
+ * older one, which the other thread is blocked on, and a newer one), the
+ * other holds the third. After its step a thread unlocks its older mutex
+ * -- letting the other thread run -- and locks the third, which the
+ * other holds until the end of its own step. So they take turns, and
+ * every turn is a wake-up through the futex.
+ */
+struct mutex_ring {
+	pthread_mutex_t m[3];
+	pthread_barrier_t ready;
+	long n;
+};
+
+/* Take n turns; holds m[i] and m[(i+1)%3] when called. */
+static void mutex_turns(struct mutex_ring *r, int i, long n)
+{
+	for (long k = 0; k < n; k++) {
+		/* (a turn's work would go here) */
+		pthread_mutex_unlock(&r->m[i]);
+		if (k == n - 1)
+			break; /* the last turn: nobody to wait for */
+		pthread_mutex_lock(&r->m[(i + 2) % 3]);
+		i = (i + 1) % 3;
+	}
+	pthread_mutex_unlock(&r->m[(i + 1) % 3]);
+}
+
+static void *mutex_second(void *arg)
+{
+	struct mutex_ring *r = arg;
+	pthread_mutex_lock(&r->m[2]);
+	pthread_barrier_wait(&r->ready); /* the first may start: we hold m2 */
+	pthread_mutex_lock(&r->m[0]);    /* our first turn, after its first */
+	mutex_turns(r, 2, r->n);
+	return NULL;
+}
+
+static void mutex_pingpong(long n)
+{
+	struct mutex_ring r = { .n = n };
+	pthread_t t;
+	for (int i = 0; i < 3; i++)
+		pthread_mutex_init(&r.m[i], NULL);
+	pthread_barrier_init(&r.ready, NULL, 2);
+	pthread_mutex_lock(&r.m[0]);
+	pthread_mutex_lock(&r.m[1]);
+	pthread_create(&t, NULL, mutex_second, &r);
+	pthread_barrier_wait(&r.ready);
+	mutex_turns(&r, 0, n);
+	pthread_join(t, NULL);
+	pthread_barrier_destroy(&r.ready);
+}
+
+struct cv_turns {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	int turn;
+	long n;
+};
+
+static void *cv_second(void *arg)
+{
+	struct cv_turns *c = arg;
+	for (long i = 0; i < c->n; i++) {
+		pthread_mutex_lock(&c->lock);
+		while (c->turn != 1)
+			pthread_cond_wait(&c->changed, &c->lock);
+		c->turn = 0;
+		pthread_cond_signal(&c->changed);
+		pthread_mutex_unlock(&c->lock);
+	}
+	return NULL;
+}
+
+static void condvar_pingpong(long n)
+{
+	struct cv_turns c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, n };
+	pthread_t t;
+	pthread_create(&t, NULL, cv_second, &c);
+	for (long i = 0; i < n; i++) {
+		pthread_mutex_lock(&c.lock);
+		c.turn = 1;
+		pthread_cond_signal(&c.changed);
+		while (c.turn != 0)
+			pthread_cond_wait(&c.changed, &c.lock);
+		pthread_mutex_unlock(&c.lock);
+	}
+	pthread_join(t, NULL);
+}
+
+static void mutex_uncontended(long n)
+{
+	static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	for (long i = 0; i < n; i++) {
+		pthread_mutex_lock(&m);
+		pthread_mutex_unlock(&m);
+	}
+}
+
 static int wanted(int argc, char **argv, const char *name)
 {
 	return argc < 2 || strcmp(argv[1], name) == 0;
@@ -167,5 +295,13 @@ int main(int argc, char **argv)
 		printf("pipe_bw_mbs %.0f MB/s\n", CHUNK / measure(pipe_bw) * 1e3);
 	if (wanted(argc, argv, "yield_pingpong_us"))
 		printf("yield_pingpong_us %.2f us\n", measure(yield_pingpong) / 1e3);
+	if (wanted(argc, argv, "thread_create_join_us"))
+		printf("thread_create_join_us %.1f us\n", measure(thread_create_join) / 1e3);
+	if (wanted(argc, argv, "mutex_pingpong_us"))
+		printf("mutex_pingpong_us %.2f us\n", measure(mutex_pingpong) / 1e3);
+	if (wanted(argc, argv, "condvar_pingpong_us"))
+		printf("condvar_pingpong_us %.2f us\n", measure(condvar_pingpong) / 1e3);
+	if (wanted(argc, argv, "mutex_uncontended_ns"))
+		printf("mutex_uncontended_ns %.1f ns\n", measure(mutex_uncontended));
 	return 0;
 }

@@ -23,11 +23,12 @@ INITRD := $(BUILD)/initrd.cpio
 .PHONY: initrd initrd-always
 initrd: $(INITRD)
 
-$(INITRD): initrd-always tools/mkinitramfs $$(USER_BIN) $$(USER_DEMOS) $$(USER_TESTS) $$(USER_TEST_HELPERS) $$(USER_BENCH) $$(GREEN_DEMOS)
+$(INITRD): initrd-always tools/mkinitramfs $$(USER_BIN) $$(USER_DEMOS) $$(USER_TESTS) $$(USER_TEST_HELPERS) $$(USER_BENCH) $$(GREEN_DEMOS) $$(GREEN_MUSL_TESTS)
 	@mkdir -p $(dir $@)
 	@tools/mkinitramfs $@ \
 		$(foreach f,$(USER_BIN),$(f):/bin/) \
 		$(foreach f,$(USER_DEMOS),$(f):/demos/) \
 		$(foreach f,$(USER_TESTS) $(USER_TEST_HELPERS),$(f):/tests/) \
 		$(foreach f,$(GREEN_DEMOS),$(f):/demos/) \
+		$(foreach f,$(GREEN_MUSL_TESTS),$(f):/tests/green/) \
 		$(foreach f,$(USER_BENCH),$(f):/bench/)

@@ -42,21 +42,56 @@ static void shm_put(struct shm_object *o)
 
 /* ---- areas --------------------------------------------------------- */
 
+static struct vm_area *area_of(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct vm_area, node) : NULL;
+}
+
+static struct vm_area *area_first(struct address_space *as)
+{
+	return area_of(rb_first(&as->areas));
+}
+
+static struct vm_area *area_next(struct vm_area *a)
+{
+	return area_of(rb_next(&a->node));
+}
+
+/* The last area starting at or below va, or NULL. */
+static struct vm_area *area_floor(struct address_space *as, uint64_t va)
+{
+	struct rb_node *n = as->areas.root, *best = NULL;
+	while (n) {
+		if (n->key <= va) {
+			best = n;
+			n = n->right;
+		} else {
+			n = n->left;
+		}
+	}
+	return area_of(best);
+}
+
+/* The area containing va, or NULL. */
 static struct vm_area *area_find(struct address_space *as, uint64_t va)
 {
-	for (struct vm_area *a = as->areas; a && a->start <= va; a = a->next)
-		if (va < a->end)
-			return a;
-	return NULL;
+	struct vm_area *a = area_floor(as, va);
+	return a && va < a->end ? a : NULL;
+}
+
+/* The first area that ends above va: the one containing it, or the next. */
+static struct vm_area *area_from(struct address_space *as, uint64_t va)
+{
+	struct vm_area *a = area_floor(as, va);
+	if (a && va < a->end)
+		return a;
+	return a ? area_next(a) : area_first(as);
 }
 
 static void area_insert(struct address_space *as, struct vm_area *n)
 {
-	struct vm_area **pp = &as->areas;
-	while (*pp && (*pp)->start < n->start)
-		pp = &(*pp)->next;
-	n->next = *pp;
-	*pp = n;
+	n->node.key = n->start;
+	rb_insert(&as->areas, &n->node);
 }
 
 /* The mapping a page of area a should have: writable only when the area
@@ -81,7 +116,7 @@ static void unmap_pages(struct address_space *as, uint64_t start, uint64_t end)
 }
 
 /* Split a so that addr is a boundary (start < addr < end). */
-static int area_split(struct vm_area *a, uint64_t addr)
+static int area_split(struct address_space *as, struct vm_area *a, uint64_t addr)
 {
 	struct vm_area *b = kmalloc(sizeof(*b));
 	if (!b)
@@ -93,35 +128,34 @@ static int area_split(struct vm_area *a, uint64_t addr)
 		b->shm_first = a->shm_first + (addr - a->start) / PAGE_SIZE;
 	}
 	a->end = addr;
-	a->next = b;
+	area_insert(as, b);
 	return 0;
 }
 
 /* Make [start, end) consist of whole areas (or holes). */
 static int split_around(struct address_space *as, uint64_t start, uint64_t end)
 {
-	for (struct vm_area *a = as->areas; a; a = a->next) {
-		if (a->start < start && start < a->end && area_split(a, start))
-			return -ENOMEM;
-		if (a->start < end && end < a->end && area_split(a, end))
-			return -ENOMEM;
-	}
+	struct vm_area *a = area_find(as, start);
+	if (a && a->start < start && area_split(as, a, start))
+		return -ENOMEM;
+	a = area_find(as, end);
+	if (a && a->start < end && area_split(as, a, end))
+		return -ENOMEM;
 	return 0;
 }
 
 static void remove_range(struct address_space *as, uint64_t start, uint64_t end)
 {
-	struct vm_area **pp = &as->areas;
-	while (*pp) {
-		struct vm_area *a = *pp;
+	struct vm_area *a = area_from(as, start);
+	while (a && a->start < end) {
+		struct vm_area *next = area_next(a);
 		if (a->start >= start && a->end <= end) {
 			unmap_pages(as, a->start, a->end);
-			*pp = a->next;
+			rb_erase(&as->areas, &a->node);
 			shm_put(a->shm);
 			kfree(a);
-		} else {
-			pp = &a->next;
 		}
+		a = next;
 	}
 }
 
@@ -138,6 +172,8 @@ struct address_space *as_create(void)
 		return NULL;
 	}
 	mutex_init(&as->lock, "address-space");
+	rb_init(&as->areas);
+	as->mmap_hint = USER_MMAP_BASE;
 	return as;
 }
 
@@ -158,12 +194,12 @@ struct address_space *as_fork(struct address_space *parent)
 	mutex_lock(&parent->lock);
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
-	for (struct vm_area *a = parent->areas; a; a = a->next) {
+	child->mmap_hint = parent->mmap_hint;
+	for (struct vm_area *a = area_first(parent); a; a = area_next(a)) {
 		struct vm_area *c = kmalloc(sizeof(*c));
 		if (!c)
 			goto fail;
 		*c = *a;
-		c->next = NULL;
 		if (c->shm)
 			c->shm->refs++;
 		area_insert(child, c);
@@ -278,24 +314,27 @@ int as_copy_to(struct address_space *as, uint64_t va, const void *src, size_t n,
 
 static bool range_free(struct address_space *as, uint64_t start, uint64_t end)
 {
-	for (struct vm_area *a = as->areas; a; a = a->next)
-		if (a->start < end && start < a->end)
-			return false;
-	return true;
+	struct vm_area *a = area_from(as, start);
+	return !a || a->start >= end;
 }
 
-/* The lowest gap of len bytes at or above base (first fit). */
+/* A gap of len bytes: where the last mmap ended if it is free there
+ * (programs map one stack after another), else the lowest one at or
+ * above base (first fit). */
 static uint64_t find_gap(struct address_space *as, uint64_t base, uint64_t len)
 {
+	uint64_t limit = USER_STACK_TOP - USER_STACK_SIZE;
+	if (as->mmap_hint >= base && as->mmap_hint + len <= limit &&
+	    range_free(as, as->mmap_hint, as->mmap_hint + len))
+		return as->mmap_hint;
 	uint64_t start = base;
-	for (struct vm_area *a = as->areas; a; a = a->next) {
-		if (a->end <= start)
-			continue;
+	for (struct vm_area *a = area_from(as, base); a; a = area_next(a)) {
 		if (a->start >= start + len)
 			break;
-		start = a->end;
+		if (a->end > start)
+			start = a->end;
 	}
-	return start + len <= USER_STACK_TOP - USER_STACK_SIZE ? start : 0;
+	return start + len <= limit ? start : 0;
 }
 
 long as_mmap(struct address_space *as, uint64_t addr, uint64_t len,
@@ -334,6 +373,8 @@ long as_mmap(struct address_space *as, uint64_t addr, uint64_t len,
 	a->prot = prot;
 	a->flags = flags;
 	area_insert(as, a);
+	if (!fixed)
+		as->mmap_hint = addr + len;
 	mutex_unlock(&as->lock);
 	return (long)addr;
 nomem:
@@ -376,7 +417,8 @@ int as_mprotect(struct address_space *as, uint64_t addr, uint64_t len, unsigned 
 		va = a->end;
 	}
 	int r = split_around(as, addr, end);
-	for (struct vm_area *a = as->areas; !r && a; a = a->next) {
+	for (struct vm_area *a = r ? NULL : area_from(as, addr); a && a->start < end;
+	     a = area_next(a)) {
 		if (a->start < addr || a->end > end)
 			continue;
 		a->prot = prot;
@@ -448,7 +490,7 @@ uint64_t as_resident_pages(struct address_space *as)
 {
 	uint64_t n = 0;
 	mutex_lock(&as->lock);
-	for (struct vm_area *a = as->areas; a; a = a->next)
+	for (struct vm_area *a = area_first(as); a; a = area_next(a))
 		for (uint64_t va = a->start; va < a->end; va += PAGE_SIZE)
 			n += arch_pt_lookup(as->root, va, NULL, NULL);
 	mutex_unlock(&as->lock);

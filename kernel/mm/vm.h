@@ -2,8 +2,11 @@
  * Address spaces: what a process may touch, and the page tables that say
  * where it really is.
  *
- * An address space is a sorted list of areas (vm_area: start, end,
- * permissions, private or shared) plus the arch's page tables. Pages are
+ * An address space is a set of areas (vm_area: start, end, permissions,
+ * private or shared) in a red-black tree ordered by start address, plus
+ * the arch's page tables. A tree, not a list, because programs with
+ * 100,000 green-thread stacks have 200,000 areas (a stack and its guard
+ * page each), and every fault looks one up. Pages are
  * filled on demand: mmap and exec only record areas; the first touch
  * faults, and as_fault() puts a zeroed (or copied) page there.
  *
@@ -21,6 +24,7 @@
 #include <stdint.h>
 
 #include <kernel/arch.h>
+#include <kernel/sched/rbtree.h>
 #include <kernel/sync/mutex.h>
 
 #define VMA_SHARED 1u   /* MAP_SHARED: writes are seen by every sharer */
@@ -45,12 +49,14 @@ struct vm_area {
 	struct shm_object *shm; /* VMA_SHARED: the pages; page i of the area is
 	                           shm->pages[shm_first + i] */
 	uint64_t shm_first;
-	struct vm_area *next;   /* sorted by start */
+	struct rb_node node;    /* in address_space.areas, keyed by start */
 };
 
 struct address_space {
 	uint64_t root;          /* arch page tables */
-	struct vm_area *areas;
+	struct rb_tree areas;
+	uint64_t mmap_hint;     /* where the last mmap ended: the next one
+	                           looks there first */
 	struct mutex lock;      /* areas and page tables */
 	uint64_t brk_start, brk;
 };

@@ -60,7 +60,8 @@ weft-run-image: $(ESP_IMG) $(INITRD)
 # (test=GROUP), and every guest test program (/tests/NAME, run as init by
 # tools/weft-run). `=`, not `:=`: USER_TESTS may be defined after this file.
 QEMU_TEST_GROUPS ?= boot sched sync deadlock mm fs poll fault loader-no-kernel loader-bad-kernel
-QEMU_GUEST_TESTS ?= $(addprefix guest:/tests/,$(sort $(notdir $(USER_TESTS))))
+QEMU_GUEST_TESTS ?= $(addprefix guest:/tests/,$(sort $(notdir $(USER_TESTS)))) \
+	$(addprefix guest:/tests/green/,$(notdir $(GREEN_MUSL_TESTS)))
 QEMU_TESTS ?= $(QEMU_TEST_GROUPS) $(QEMU_GUEST_TESTS)
 
 qemu-test: $(ESP_IMG)

@@ -11,6 +11,7 @@
  *
  * struct cpu offsets (kernel/cpu.h): 8 kernel_stack_top, 16 user_rsp_scratch.
  */
+#include "frame.h"
 	.section .text
 	.globl syscall_entry
 	.type syscall_entry, @function
@@ -25,21 +26,7 @@ syscall_entry:
 	pushq %rcx              /* rip */
 	pushq $0                /* error code */
 	pushq $0x100            /* "vector": VEC_SYSCALL */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	xor %ebp, %ebp          /* backtraces end here */
 	mov %rsp, %rdi
 	cld

@@ -6,6 +6,7 @@
  * code for a few exceptions only; the others push a 0 so that every trap
  * frame has the same shape (struct trap_frame in trap.h).
  */
+#include "frame.h"
 	.section .text
 	.align 16
 	.globl trap_stubs
@@ -34,21 +35,7 @@ trap_common:
 	testb $3, 24(%rsp)      /* the saved CS: vector, error code, rip, cs */
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_GPRS
 	mov %rsp, %rdi          /* arch_trap(struct trap_frame *) */
 	cld
 	call arch_trap
@@ -61,21 +48,7 @@ trap_common:
 	.globl trap_return
 	.type trap_return, @function
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	testb $3, 24(%rsp)
 	jz 2f
 	swapgs

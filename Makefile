@@ -56,10 +56,11 @@ include mk/bench.mk
 bench: deps bench-deps
 	@$(MAKE) --no-print-directory bench-all
 
+# The green-thread table comes even when a run of the report failed; the
+# target fails then all the same.
 bench-all: $(ESP_IMG) $(USER_BENCH) $(BENCH_LINUX_INIT) $(GREEN_BENCH)
-	@tools/bench-report --build $(BUILD) --image $(ESP_IMG) --runs $(BENCH_RUNS)
-	@echo
-	@$(GREEN_BENCH)
+	@tools/bench-report --build $(BUILD) --image $(ESP_IMG) --runs $(BENCH_RUNS); \
+	status=$$?; echo; $(GREEN_BENCH) && exit $$status
 
 unit-test: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do \

@@ -108,6 +108,8 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot);
 uint64_t arch_pt_unmap(uint64_t root, uint64_t va);
 /* The mapping of va: true and *pa, *prot if present. */
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot);
+/* The first mapped page in [va, end), or end (skips empty tables whole). */
+uint64_t arch_pt_next_mapped(uint64_t root, uint64_t va, uint64_t end);
 /* Make root this CPU's address space (0: the kernel's own tables). */
 void arch_pt_activate(uint64_t root);
 /* The root this CPU uses now. */

@@ -25,7 +25,9 @@ bench-deps: $(BENCH_DEPS_STAMP)
 # As mk/deps.mk does for DEB_PACKAGES. A kernel package is installed, not
 # just present: /boot/vmlinuz-* must be there too (a container may have
 # the package's record and no /boot).
-$(BENCH_DEPS_STAMP): mk/bench.mk
+# After $(DEPS_STAMP): two apt-gets at once (make -j) would fight over
+# dpkg's lock.
+$(BENCH_DEPS_STAMP): mk/bench.mk $(DEPS_STAMP)
 	@missing=""; \
 	for p in $(BENCH_DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

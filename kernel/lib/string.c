@@ -9,6 +9,16 @@
 void *memset(void *d, int c, size_t n)
 {
 	unsigned char *p = d;
+	/* Eight bytes at a time once aligned: page clears dominate fork and
+	 * exec, and under QEMU each loop iteration costs the same whatever
+	 * it moves. */
+	while (n && ((uintptr_t)p & 7)) {
+		*p++ = (unsigned char)c;
+		n--;
+	}
+	uint64_t w = 0x0101010101010101ull * (unsigned char)c;
+	for (; n >= 8; n -= 8, p += 8)
+		*(uint64_t *)(void *)p = w;
 	while (n--)
 		*p++ = (unsigned char)c;
 	return d;
@@ -18,6 +28,16 @@ void *memcpy(void *restrict d, const void *restrict s, size_t n)
 {
 	unsigned char *dp = d;
 	const unsigned char *sp = s;
+	/* Words when both sides can be aligned together (page copies for
+	 * copy-on-write, pipe and user copies); bytes otherwise. */
+	if ((((uintptr_t)dp ^ (uintptr_t)sp) & 7) == 0) {
+		while (n && ((uintptr_t)dp & 7)) {
+			*dp++ = *sp++;
+			n--;
+		}
+		for (; n >= 8; n -= 8, dp += 8, sp += 8)
+			*(uint64_t *)(void *)dp = *(const uint64_t *)(const void *)sp;
+	}
 	while (n--)
 		*dp++ = *sp++;
 	return d;

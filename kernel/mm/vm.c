@@ -108,7 +108,8 @@ static unsigned pte_prot(const struct vm_area *a, uint64_t pa)
 /* Drop the mappings of [start, end) inside area a. */
 static void unmap_pages(struct address_space *as, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+	for (uint64_t va = arch_pt_next_mapped(as->root, start, end); va < end;
+	     va = arch_pt_next_mapped(as->root, va + PAGE_SIZE, end)) {
 		uint64_t pa = arch_pt_unmap(as->root, va);
 		if (pa)
 			pmm_page_unref(pa);
@@ -203,7 +204,8 @@ struct address_space *as_fork(struct address_space *parent)
 		if (c->shm)
 			c->shm->refs++;
 		area_insert(child, c);
-		for (uint64_t va = a->start; va < a->end; va += PAGE_SIZE) {
+		for (uint64_t va = arch_pt_next_mapped(parent->root, a->start, a->end);
+		     va < a->end; va = arch_pt_next_mapped(parent->root, va + PAGE_SIZE, a->end)) {
 			uint64_t pa;
 			if (!arch_pt_lookup(parent->root, va, &pa, NULL))
 				continue;
@@ -267,7 +269,13 @@ int as_page_locked(struct address_space *as, uint64_t va, bool write, bool force
 		pmm_page_unref(pa);
 		pa = copy;
 	}
-	if (arch_pt_map(as->root, va, pa, pte_prot(a, pa))) {
+	unsigned want = pte_prot(a, pa), have = 0;
+	uint64_t mapped = 0;
+	/* Already mapped just so (the common case for uaccess): leave it, and
+	 * the TLB, alone. */
+	if (!(present && arch_pt_lookup(as->root, va, &mapped, &have) && mapped == pa &&
+	      have == (want | ARCH_PROT_READ)) &&
+	    arch_pt_map(as->root, va, pa, want)) {
 		if (!present)
 			pmm_page_unref(pa);
 		return -ENOMEM;
@@ -491,8 +499,9 @@ uint64_t as_resident_pages(struct address_space *as)
 	uint64_t n = 0;
 	mutex_lock(&as->lock);
 	for (struct vm_area *a = area_first(as); a; a = area_next(a))
-		for (uint64_t va = a->start; va < a->end; va += PAGE_SIZE)
-			n += arch_pt_lookup(as->root, va, NULL, NULL);
+		for (uint64_t va = arch_pt_next_mapped(as->root, a->start, a->end); va < a->end;
+		     va = arch_pt_next_mapped(as->root, va + PAGE_SIZE, a->end))
+			n++;
 	mutex_unlock(&as->lock);
 	return n;
 }

@@ -38,7 +38,7 @@ static void reparent_children_locked(struct process *p)
 
 /* The last thread is gone: give back memory and files, hand the children
  * on, and become a zombie for the parent's wait4. */
-static void process_teardown(struct process *p)
+static void process_teardown(struct process *p, struct thread *me)
 {
 	if (p->pid == 1)
 		init_exited(p->exit_status); /* machine.c: the end of the run, or a panic */
@@ -58,6 +58,10 @@ static void process_teardown(struct process *p)
 
 	f = spin_lock_irqsave(&proc_table.lock);
 	reparent_children_locked(p);
+	/* The parent may reap and free p as soon as it is woken -- before we
+	 * are off the CPU, if it preempts us. Forget p first, so that the
+	 * switch away from us never looks at it. */
+	me->proc = NULL;
 	p->state = PROC_ZOMBIE;
 	wait_queue_wake_all_locked(&proc_table); /* parents in wait4 */
 	spin_unlock_irqrestore(&proc_table.lock, f);
@@ -75,17 +79,22 @@ _Noreturn void thread_exit_user(void)
 			futex_wake_address(me->clear_child_tid, 1);
 	}
 
+	bool is_main = me == p->main_thread;
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	list_remove(&me->proc_node);
 	bool last = --p->nr_threads == 0;
 	p->utime_ticks += me->ticks_run;
+	/* Not the last: the others may end p while we are still on our way
+	 * out (preempted, say); from here on p is not ours to look at. */
+	if (!last)
+		me->proc = NULL;
 	spin_unlock_irqrestore(&proc_table.lock, f);
 
 	if (last)
-		process_teardown(p);
+		process_teardown(p, me);
 	/* The main thread stays until wait4 reaps the process; any other is
 	 * freed by the reaper as soon as it is off its stack. */
-	if (me != p->main_thread)
+	if (!is_main)
 		reaper_add(me);
 	kthread_exit(0);
 }

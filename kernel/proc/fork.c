@@ -23,6 +23,7 @@ struct fork_start {
 	struct process *proc;
 	uint64_t tls_base;
 	void *fpu;              /* a copy of the parent's FPU registers */
+	uint64_t sig_blocked;
 	struct trap_frame regs;
 };
 
@@ -45,6 +46,7 @@ static void fork_child_main(void *arg)
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	me->fpu = fs->fpu;
+	me->sig_blocked = fs->sig_blocked; /* the mask is inherited over fork */
 	me->proc = fs->proc;
 	me->tls_base = fs->tls_base;
 	process_activate(me); /* page tables, kernel stack, TLS, FPU */
@@ -89,6 +91,7 @@ static long sys_fork(const struct syscall_args *a)
 	fs->proc = child;
 	fs->tls_base = me->tls_base;
 	fs->regs = *process_user_regs(me);
+	fs->sig_blocked = me->sig_blocked;
 	fs->fpu = copy_my_fpu();
 	if (!fs->fpu) {
 		inode_put(child->cwd);
@@ -155,6 +158,7 @@ SYSCALL(58, vfork, sys_vfork)
 struct thread_start {
 	struct process *proc;
 	void *fpu;
+	uint64_t sig_blocked;
 	int utid;
 	uint64_t tls_base, clear_child_tid;
 	struct trap_frame regs;
@@ -172,6 +176,7 @@ static void thread_main(void *arg)
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	me->fpu = ts->fpu;
+	me->sig_blocked = ts->sig_blocked; /* a new thread starts with its creator's mask */
 	me->proc = p;
 	me->tls_base = ts->tls_base;
 	me->clear_child_tid = ts->clear_child_tid;
@@ -201,6 +206,7 @@ static long clone_thread(const struct syscall_args *a)
 	ts->tls_base = (flags & CLONE_SETTLS) ? (uint64_t)a->arg[4] : me->tls_base;
 	ts->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? (uint64_t)ctid : 0;
 	ts->regs = *process_user_regs(me);
+	ts->sig_blocked = me->sig_blocked;
 	ts->fpu = copy_my_fpu();
 	if (!ts->fpu) {
 		kfree(ts);

@@ -37,12 +37,12 @@ static bool ignored_by_default(int sig)
 	       sig == 20 || sig == 21 || sig == 22 || sig == SIGSTOP; /* stops: not supported */
 }
 
-/* Will sig do something when it arrives at p (terminate, for now)? */
-static bool acts(struct process *p, int sig)
+/* Would sig do something if thread t of p took it now? */
+static bool acts(struct process *p, struct thread *t, int sig)
 {
 	if (sig == SIGKILL)
 		return true;
-	if (p->sig_blocked & bit(sig))
+	if (t->sig_blocked & bit(sig))
 		return false;
 	uint64_t h = p->sig_action[sig - 1].handler;
 	return h > SIG_IGN || (h == SIG_DFL && !ignored_by_default(sig));
@@ -55,11 +55,13 @@ static int send_locked(struct process *p, int sig)
 	if (sig == 0)
 		return 0; /* kill(pid, 0): "does it exist?" */
 	p->sig_pending |= bit(sig);
-	if (acts(p, sig)) {
-		/* Any thread may be the one to act: wake every interruptible one. */
-		struct list_node *n;
-		list_for_each(n, &p->threads)
-			sched_interrupt(list_entry(n, struct thread, proc_node));
+	/* Any thread that does not block it may take it: wake each such one
+	 * from an interruptible wait. */
+	struct list_node *n;
+	list_for_each(n, &p->threads) {
+		struct thread *t = list_entry(n, struct thread, proc_node);
+		if (acts(p, t, sig))
+			sched_interrupt(t);
 	}
 	return 0;
 }
@@ -94,12 +96,14 @@ int signal_send_group(int pgid, int sig)
 
 bool signal_pending(void)
 {
-	struct process *p = current_process();
+	struct thread *me = thread_current();
+	struct process *p = me ? me->proc : NULL;
 	if (!p)
 		return false;
-	uint64_t pend = __atomic_load_n(&p->sig_pending, __ATOMIC_ACQUIRE);
+	uint64_t pend = __atomic_load_n(&p->sig_pending, __ATOMIC_ACQUIRE) |
+	                __atomic_load_n(&me->sig_pending, __ATOMIC_ACQUIRE);
 	for (int s = 1; s <= NSIG; s++)
-		if ((pend & bit(s)) && acts(p, s))
+		if ((pend & bit(s)) && acts(p, me, s))
 			return true;
 	return false;
 }
@@ -136,7 +140,7 @@ void user_return_check(struct trap_frame *f)
 		arch_irq_enable();
 		thread_exit_user();
 	}
-	if (!p->sig_pending)
+	if (!p->sig_pending && !me->sig_pending)
 		return;
 
 	/* Take the first signal that can act now: its default action, or its
@@ -145,20 +149,23 @@ void user_return_check(struct trap_frame *f)
 	int fatal = 0;
 	struct signal_delivery d = {0};
 	for (int s = 1; s <= NSIG && !fatal && !d.sig; s++) {
-		if (!(p->sig_pending & bit(s)) || (s != SIGKILL && (p->sig_blocked & bit(s))))
+		/* Ours first (tgkill), then the process's. */
+		uint64_t *from = (me->sig_pending & bit(s)) ? &me->sig_pending :
+		                 (p->sig_pending & bit(s)) ? &p->sig_pending : NULL;
+		if (!from || (s != SIGKILL && (me->sig_blocked & bit(s))))
 			continue;
-		p->sig_pending &= ~bit(s);
+		*from &= ~bit(s);
 		struct sigaction_k *act = &p->sig_action[s - 1];
 		if (s == SIGKILL || (act->handler == SIG_DFL && !ignored_by_default(s))) {
 			fatal = s;
 		} else if (act->handler > SIG_IGN) {
 			d = (struct signal_delivery){
 				.sig = s, .code = SI_USER, .handler = act->handler,
-				.restorer = act->restorer, .old_mask = p->sig_blocked,
+				.restorer = act->restorer, .old_mask = me->sig_blocked,
 			};
 			if (!(act->flags & SA_NODEFER))
-				p->sig_blocked |= bit(s);
-			p->sig_blocked |= act->mask & ~(bit(SIGKILL) | bit(SIGSTOP));
+				me->sig_blocked |= bit(s);
+			me->sig_blocked |= act->mask & ~(bit(SIGKILL) | bit(SIGSTOP));
 			if ((act->flags & SA_RESTART) && restartable(f))
 				arch_syscall_restart(f);
 			if (act->flags & SA_RESETHAND)
@@ -219,19 +226,27 @@ SYSCALL(62, kill, sys_kill)
 
 static long sys_tgkill(const struct syscall_args *a)
 {
-	/* Signals are process-wide in Weft: a signal for one thread goes to
-	 * its process, once we know the thread is really in it. */
+	/* A signal for one thread: pending on that thread, taken by it. */
 	int tgid = (int)a->arg[0], tid = (int)a->arg[1], sig = (int)a->arg[2];
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	struct process *p = process_find_locked(tgid);
 	int r = -ESRCH;
-	if (p) {
+	if (p && p->state == PROC_ALIVE) {
 		struct list_node *n;
-		list_for_each(n, &p->threads)
-			if (list_entry(n, struct thread, proc_node)->utid == tid)
-				r = send_locked(p, sig);
+		list_for_each(n, &p->threads) {
+			struct thread *t = list_entry(n, struct thread, proc_node);
+			if (t->utid != tid)
+				continue;
+			r = 0;
+			if (sig) {
+				/* For this thread: it takes the signal, nobody else. */
+				t->sig_pending |= bit(sig);
+				if (acts(p, t, sig))
+					sched_interrupt(t);
+			}
+		}
 	}
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	return r;
@@ -284,27 +299,30 @@ static long sys_rt_sigprocmask(const struct syscall_args *a)
 	int how = (int)a->arg[0];
 	const uint64_t *set = (const void *)a->arg[1];
 	uint64_t *old = (void *)a->arg[2];
-	struct process *p = current_process();
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
 	if ((size_t)a->arg[3] != 8)
 		return -EINVAL;
-	uint64_t s = 0, prev = p->sig_blocked;
+	uint64_t s = 0, prev = me->sig_blocked;
 	if (set && copy_from_user(&s, set, sizeof(s)))
 		return -EFAULT;
 	if (set) {
 		if (how == 0)
-			p->sig_blocked |= s;
+			me->sig_blocked |= s;
 		else if (how == 1)
-			p->sig_blocked &= ~s;
+			me->sig_blocked &= ~s;
 		else if (how == 2)
-			p->sig_blocked = s;
+			me->sig_blocked = s;
 		else
 			return -EINVAL;
-		p->sig_blocked &= ~(bit(SIGKILL) | bit(SIGSTOP));
+		me->sig_blocked &= ~(bit(SIGKILL) | bit(SIGSTOP));
 	}
 	if (old && copy_to_user(old, &prev, sizeof(prev))) {
-		p->sig_blocked = prev;
+		me->sig_blocked = prev;
 		return -EFAULT;
 	}
+	if (me == p->main_thread)
+		p->sig_blocked = me->sig_blocked; /* what /proc shows as SigBlk */
 	return 0;
 }
 SYSCALL(14, rt_sigprocmask, sys_rt_sigprocmask)
@@ -326,9 +344,7 @@ static long sys_rt_sigreturn(const struct syscall_args *a)
 	unsigned long f = arch_irq_save();
 	arch_fpu_restore(me->fpu);
 	arch_irq_restore(f);
-	f = spin_lock_irqsave(&proc_table.lock);
-	p->sig_blocked = mask & ~(bit(SIGKILL) | bit(SIGSTOP));
-	spin_unlock_irqrestore(&proc_table.lock, f);
+	me->sig_blocked = mask & ~(bit(SIGKILL) | bit(SIGSTOP));
 	/* The dispatcher writes our return value into rax: give back the
 	 * interrupted code's own rax. */
 	return (long)arch_user_retval(r);

@@ -91,6 +91,9 @@ struct thread {
 	void *fpu;                      /* user FPU/SSE registers while off the CPU
 	                                   (ARCH_FPU_AREA_SIZE, kmalloc'd) */
 	uint64_t clear_child_tid;       /* set_tid_address: zeroed + woken at exit */
+	uint64_t sig_blocked;           /* this thread's signal mask */
+	uint64_t sig_pending;           /* signals sent to this thread (tgkill);
+	                                   process-wide ones are in proc */
 	uint64_t futex_key[2];          /* what this thread waits for in futex() */
 	uint32_t futex_bitset;
 	/* Interruptible waits: a signal may end them early (-EINTR). Both

@@ -44,11 +44,8 @@ static long pipe_write(struct file *f, struct iobuf buf, size_t n,
 	(void)pos;
 	long r = stream_write(&p->s, buf, n, stream_flags(f), &stop);
 	/* Linux signals even when part of the write went through. */
-	if (stop == -EPIPE) {
-		struct process *me = current_process();
-		if (me)
-			signal_send(me, SIGPIPE);
-	}
+	if (stop == -EPIPE)
+		signal_send_self(SIGPIPE);
 	return r;
 }
 

@@ -69,11 +69,8 @@ long socket_send(struct file *f, struct iobuf buf, size_t n, int msg_flags)
 		sf |= STREAM_NONBLOCK;
 	long r = stream_write(&me->peer->rx, buf, n, sf, NULL);
 	/* Only when nothing was sent, unlike a pipe (Linux's unix_stream_sendmsg). */
-	if (r == -EPIPE && !(msg_flags & MSG_NOSIGNAL)) {
-		struct process *p = current_process();
-		if (p)
-			signal_send(p, SIGPIPE);
-	}
+	if (r == -EPIPE && !(msg_flags & MSG_NOSIGNAL))
+		signal_send_self(SIGPIPE);
 	return r;
 }
 

@@ -41,8 +41,9 @@ static void fork_child_main(void *arg)
 	struct thread *me = thread_current();
 
 	arch_irq_disable();
-	/* The parent attaches us under the table lock right after creating
-	 * us; taking the lock once makes sure that has happened. */
+	/* The parent created us holding the table lock and attached us
+	 * before releasing it; taking the lock once makes sure it is done
+	 * (on another CPU we could start before that). */
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	me->fpu = fs->fpu;
@@ -98,17 +99,19 @@ static long sys_fork(const struct syscall_args *a)
 		goto nomem;
 	}
 
-	/* Publish the thread under the table lock: wait4 and kill find the
-	 * child through the table and expect main_thread to be set. */
+	/* Create the thread with the table lock held (and so interrupts off):
+	 * it cannot run, or exit, before it is the child's main thread --
+	 * wait4 and kill find it through the table. */
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	struct thread *t = kthread_create(child->name, fork_child_main, fs);
+	if (t)
+		process_attach_main_locked(child, t);
+	spin_unlock_irqrestore(&proc_table.lock, f);
 	if (!t) {
 		inode_put(child->cwd);
 		kfree(fs->fpu);
 		goto nomem;
 	}
-	unsigned long f = spin_lock_irqsave(&proc_table.lock);
-	process_attach_main_locked(child, t);
-	spin_unlock_irqrestore(&proc_table.lock, f);
 	return child->pid;
 
 nomem:
@@ -171,8 +174,8 @@ static void thread_main(void *arg)
 	struct process *p = ts->proc;
 
 	arch_irq_disable();
-	/* clone_thread put us on p->threads under the table lock right after
-	 * creating us; taking the lock once makes sure that has happened. */
+	/* clone_thread created us holding the table lock and put us on
+	 * p->threads before releasing it: taking the lock once makes sure. */
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	spin_unlock_irqrestore(&proc_table.lock, f);
 	me->fpu = ts->fpu;
@@ -232,15 +235,18 @@ static long clone_thread(const struct syscall_args *a)
 	if (((flags & CLONE_PARENT_SETTID) && copy_to_user(ptid, &utid, sizeof(utid))) ||
 	    ((flags & CLONE_CHILD_SETTID) && copy_to_user(ctid, &utid, sizeof(utid))))
 		goto fail;
+	/* Created with the table lock held: the thread is on the process's
+	 * list before it can run (or exit), and /proc/<pid>/task and tgkill
+	 * see it as soon as clone returns, as on Linux. */
+	f = spin_lock_irqsave(&proc_table.lock);
 	struct thread *t = kthread_create(p->name, thread_main, ts);
+	if (t) {
+		t->utid = utid;
+		list_push_back(&p->threads, &t->proc_node);
+	}
+	spin_unlock_irqrestore(&proc_table.lock, f);
 	if (!t)
 		goto fail;
-	/* In the process's thread list at once, as on Linux: /proc/<pid>/task
-	 * and tgkill see the thread as soon as clone returns. */
-	f = spin_lock_irqsave(&proc_table.lock);
-	t->utid = utid;
-	list_push_back(&p->threads, &t->proc_node);
-	spin_unlock_irqrestore(&proc_table.lock, f);
 	return utid;
 fail:
 	f = spin_lock_irqsave(&proc_table.lock);

@@ -84,6 +84,10 @@ void process_for_each(void (*fn)(struct process *p, void *arg), void *arg);
 /* Send signal sig to process p / to every process in group pgid. 0 or -errno. */
 int signal_send(struct process *p, int sig);
 int signal_send_group(int pgid, int sig);
+/* A signal the calling thread caused itself (SIGPIPE from a write): it
+ * goes to that thread, as on Linux, not to whichever thread of the
+ * process takes it first. */
+int signal_send_self(int sig);
 
 /* Does the running thread have a signal that should interrupt a blocking
  * call (a pending, unblocked signal whose action is not "ignore")? */

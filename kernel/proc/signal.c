@@ -76,6 +76,18 @@ int signal_send(struct process *p, int sig)
 	return r;
 }
 
+int signal_send_self(int sig)
+{
+	struct thread *me = thread_current();
+	struct process *p = me ? me->proc : NULL;
+	if (!p || sig <= 0 || sig > NSIG)
+		return -EINVAL;
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	me->sig_pending |= bit(sig);
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	return 0;
+}
+
 int signal_send_group(int pgid, int sig)
 {
 	if (sig < 0 || sig > NSIG)

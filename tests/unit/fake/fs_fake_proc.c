@@ -65,6 +65,12 @@ int signal_send(struct process *p, int sig)
 	return 0;
 }
 
+int signal_send_self(int sig)
+{
+	struct process *p = current_process();
+	return p ? signal_send(p, sig) : 0;
+}
+
 int signal_send_group(int pgid, int sig)
 {
 	fake_last_signal.pid = 0;

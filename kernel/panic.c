@@ -12,7 +12,9 @@ unsigned long kernel_bug_count;
 _Noreturn void kernel_stop(void)
 {
 	arch_irq_disable();
-	if (boot_options.test[0]) {
+	/* Under a test or the run tool, end QEMU now with the "crashed"
+	 * status instead of leaving it to a timeout. */
+	if (boot_options.test[0] || boot_options.run) {
 		printk("weft: stopped in test mode: exiting QEMU with failure\n");
 		arch_machine_exit(KTEST_EXIT_CRASH);
 	}

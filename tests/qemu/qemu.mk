@@ -59,7 +59,8 @@ weft-run-image: $(ESP_IMG) $(INITRD)
 # The QEMU tests, each in its own fresh boot: in-kernel test groups
 # (test=GROUP), and every guest test program (/tests/NAME, run as init by
 # tools/weft-run). `=`, not `:=`: USER_TESTS may be defined after this file.
-QEMU_TEST_GROUPS ?= boot sched sync deadlock mm fs poll fault loader-no-kernel loader-bad-kernel
+QEMU_TEST_GROUPS ?= boot sched sched-prio sched-mlfq sched-fair sync deadlock mm fs poll mqueue \
+	fault loader-no-kernel loader-bad-kernel
 QEMU_GUEST_TESTS ?= $(addprefix guest:/tests/,$(sort $(notdir $(USER_TESTS)))) \
 	$(addprefix guest:/tests/green/,$(notdir $(GREEN_MUSL_TESTS)))
 QEMU_TESTS ?= $(QEMU_TEST_GROUPS) $(QEMU_GUEST_TESTS)

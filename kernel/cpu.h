@@ -26,6 +26,10 @@ struct cpu {
 	struct runqueue rq;     /* this CPU's ready threads (see sched/) */
 	bool need_resched;      /* set by tick/wake-up, acted on at a safe point */
 	uint64_t ticks;         /* timer ticks seen by this CPU */
+	/* Where those ticks went, for /proc/stat: user code, kernel code (not
+	 * idle), the idle thread. */
+	uint64_t ticks_user, ticks_system, ticks_idle;
+	bool online;            /* started and scheduling (sched_start[_ap]) */
 	struct arch_cpu arch;   /* GDT, TSS, ... (arch_types.h) */
 };
 

@@ -140,6 +140,9 @@ struct sched_policy {
 	/* Every timer tick of the run queue's CPU, whoever runs: periodic
 	 * work (aging, boosts). NULL: none. */
 	void (*rq_tick)(struct runqueue *rq);
+	/* t (on no queue) moves from one CPU's queue to another's: make its
+	 * data relative to the new queue. NULL: nothing to do. */
+	void (*migrate)(struct runqueue *from, struct runqueue *to, struct thread *t);
 };
 
 /* The policies known by name, and lookup. */

@@ -110,6 +110,21 @@ static void fair_dequeue(struct runqueue *rq, struct thread *t)
 	rb_erase(&rq->fair.tree, &t->pd.fair.node);
 }
 
+/*
+ * Each CPU's virtual clock (min_vruntime) runs at its own pace, so a
+ * thread keeps its lead or lag relative to the queue it leaves, not its
+ * absolute virtual runtime: otherwise a thread from a busy CPU (far
+ * ahead) would wait long on a quiet one, and one from a quiet CPU would
+ * hog a busy one.
+ */
+static void fair_migrate(struct runqueue *from, struct runqueue *to, struct thread *t)
+{
+	if (!t->pd.fair.placed)
+		return;
+	t->pd.fair.vruntime = t->pd.fair.vruntime - from->fair.min_vruntime +
+	                      to->fair.min_vruntime;
+}
+
 static struct thread *fair_pick_next(struct runqueue *rq)
 {
 	struct thread *t = leftmost(rq);
@@ -172,4 +187,5 @@ const struct sched_policy sched_policy_fair = {
 	.on_yield = fair_on_yield,
 	.wakeup_preempt = fair_wakeup_preempt,
 	.rq_tick = NULL,
+	.migrate = fair_migrate,
 };

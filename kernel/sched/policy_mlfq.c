@@ -57,6 +57,14 @@ static bool refresh(const struct runqueue *rq, struct thread *t)
 	return true;
 }
 
+/* Epochs count each CPU's own boosts: carry over only whether t has seen
+ * the latest boost of the queue it leaves. */
+static void mlfq_migrate(struct runqueue *from, struct runqueue *to, struct thread *t)
+{
+	bool current = t->pd.mlfq.epoch == from->mlfq.epoch;
+	t->pd.mlfq.epoch = current ? to->mlfq.epoch : to->mlfq.epoch - 1;
+}
+
 static void unmark_if_empty(struct runqueue *rq, unsigned level)
 {
 	if (list_empty(&rq->mlfq.level[level]))
@@ -195,4 +203,5 @@ const struct sched_policy sched_policy_mlfq = {
 	.on_yield = mlfq_on_yield,
 	.wakeup_preempt = mlfq_wakeup_preempt,
 	.rq_tick = mlfq_rq_tick,
+	.migrate = mlfq_migrate,
 };

@@ -29,6 +29,14 @@ struct runqueue {
 	/* Round-robin's ready threads: one FIFO. */
 	struct list_node queue;
 	unsigned nr_ready;          /* ready threads, all policies */
+	/* Every queued thread, oldest first, whatever its policy: where an
+	 * idle or less loaded CPU looks for a thread to take (balancing). */
+	struct list_node ready_list;
+	/* READY threads of this CPU that may no longer run here
+	 * (sched_setaffinity), on no queue, linked by rq_node: moved to an
+	 * allowed CPU by sched_push_pending() once this lock is let go. */
+	struct list_node migrate_list;
+	unsigned balance_countdown;  /* ticks to the next periodic balance */
 
 	/* Threads in thread_sleep_*, earliest deadline first. */
 	struct list_node sleepers;

@@ -37,8 +37,15 @@ void sched_init(const char *policy_name, unsigned quantum_ms, unsigned hz);
  */
 _Noreturn void sched_start(void);
 
-/* Timer interrupt, interrupts off. */
-void sched_tick(void);
+/*
+ * The same on every other CPU, from its own boot context (arch_smp_start):
+ * it becomes that CPU's idle thread, the CPU counts as running, and it
+ * takes work from the others. Never returns.
+ */
+_Noreturn void sched_start_ap(void);
+
+/* Timer interrupt, interrupts off; from_user: it interrupted user code. */
+void sched_tick(bool from_user);
 
 /* End of an interrupt taken in kernel mode, interrupts off, after EOI. */
 void sched_preempt_irq(void);
@@ -111,6 +118,27 @@ uint64_t sched_next_wakeup_ns(void);
 
 /* CPUs that run threads now (1 until the other CPUs are started). */
 unsigned sched_cpus_running(void);
+/* Bit N set: CPU N runs threads. */
+uint64_t sched_cpus_online_mask(void);
+
+/*
+ * CPU affinity (sched_setaffinity): the CPUs t may run on. The mask is cut
+ * to the CPUs that exist; -EINVAL (and no change) when nothing is left.
+ * A ready t moves to an allowed CPU at once, a running one at its next
+ * switch, a blocked one when it wakes up.
+ */
+int sched_set_affinity(struct thread *t, uint64_t mask);
+uint64_t sched_get_affinity(struct thread *t);
+/* The CPU t runs on, or last ran on. */
+unsigned sched_thread_cpu(const struct thread *t);
+
+/*
+ * Called by a thread that is about to block or sleep (wait queues, mutexes,
+ * sleeps), with interrupts off and maybe the waited-for lock held; before
+ * the run-queue lock is taken. The GIL uses it to let go (kernel/proc/gil.c).
+ * May take spinlocks and wake threads; must not block. NULL: nothing.
+ */
+extern void (*sched_block_hook)(struct thread *me);
 
 /* Is a thread ready to run on this CPU (a hint: no lock)? */
 bool sched_has_ready(void);
@@ -134,6 +162,11 @@ void sched_finish_switch(void);
 void sched_check_preempt_locked(struct cpu *c, struct thread *woken);
 /* Put a READY thread on its run queue (lock held). */
 void sched_enqueue_locked(struct runqueue *rq, struct thread *t);
+/* t just became READY on c (lock held): queue it and maybe preempt, or,
+ * if its affinity excludes c, park it; true = call sched_push_pending(c)
+ * after unlocking. */
+bool sched_make_ready_locked(struct cpu *c, struct thread *t);
+void sched_push_pending(struct cpu *c);
 /* Switch away from the exiting thread for good; `held` is released. */
 _Noreturn void sched_exit_current(struct spinlock *held);
 /* sleep.c: put t on c's sleepers list, ordered by deadline (lock held). */

@@ -22,6 +22,8 @@ static int sleep_ns(uint64_t ns, bool interruptible)
 
 	unsigned long flags = arch_irq_save();
 	struct cpu *c = this_cpu();
+	if (sched_block_hook)
+		sched_block_hook(c->current);
 	spin_lock(&c->rq.lock);
 
 	struct thread *me = c->current;
@@ -92,9 +94,10 @@ void sched_wake_sleepers_locked(struct cpu *c, uint64_t now_ns)
 		if (t->timed_wait)
 			t->timed_out = true; /* a blocked wait whose time ran out */
 		t->state = THREAD_READY;
-		sched_enqueue_locked(&c->rq, t);
-		sched_check_preempt_locked(c, t);  /* a higher priority may preempt */
 		sched_trace(SCHED_EV_WAKEUP, t, NULL);
+		/* Queued here, where it slept (a higher priority may preempt),
+		 * or parked for the tick to move it (its affinity changed). */
+		sched_make_ready_locked(c, t);
 	}
 }
 

@@ -61,6 +61,13 @@ struct thread {
 	union sched_policy_data pd;
 
 	struct list_node rq_node;       /* on the ready queue or the sleep queue */
+	/* SMP: every queued thread is also on its run queue's ready_list (in
+	 * enqueue order), which is where load balancing looks for one to move;
+	 * on_rq says it is queued (both under thread->cpu's run-queue lock). */
+	struct list_node ready_node;
+	bool on_rq;
+	uint64_t cpus_allowed;          /* bit N: may run on CPU N (sched_setaffinity) */
+	uint64_t migrations;            /* times it moved to another CPU */
 	struct list_node wait_node;     /* on a wait queue */
 	uint64_t wake_at_ns;            /* deadline while SLEEPING */
 
@@ -91,6 +98,8 @@ struct thread {
 	void *fpu;                      /* user FPU/SSE registers while off the CPU
 	                                   (ARCH_FPU_AREA_SIZE, kmalloc'd) */
 	uint64_t clear_child_tid;       /* set_tid_address: zeroed + woken at exit */
+	struct process *reap_for;       /* exited non-main thread: whose
+	                                   threads_unfreed to count down once freed */
 	uint64_t sig_blocked;           /* this thread's signal mask */
 	uint64_t sig_pending;           /* signals sent to this thread (tgkill);
 	                                   process-wide ones are in proc */

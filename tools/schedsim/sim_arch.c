@@ -126,7 +126,7 @@ static void park_until_next_tick(void)
 	struct sim_cpu *c = &scpu[me];
 	bool was_on = c->irq_on;
 	c->irq_on = false;
-	sched_tick();
+	sched_tick(false);
 	if (!c->defer_preempt)
 		sched_preempt_irq();
 	c->defer_preempt = false;
@@ -223,3 +223,7 @@ uint64_t sim_run(const struct sim_hooks *h, uint64_t max_ticks)
 			resume(c, false);
 	}
 }
+
+/* The simulated CPUs take turns at every tick, and each looks at its
+ * need_resched then: no interrupt is needed to make one look. */
+void arch_send_resched(unsigned cpu_id) { (void)cpu_id; }

@@ -46,6 +46,42 @@ void arch_cpu_relax(void);
 /* The running CPU's struct cpu (through GS on x86-64). */
 struct cpu *arch_this_cpu(void);
 
+/* ---- several CPUs ---------------------------------------------------- */
+
+/*
+ * Make CPU cpu_id (an index into cpus[]) run sched_preempt_irq() soon: an
+ * inter-processor interrupt on the real machine (nothing on the host,
+ * which has one CPU). Used when a wake-up or a balance made its
+ * need_resched true. Any context; cpu_id != this CPU.
+ */
+void arch_send_resched(unsigned cpu_id);
+
+/* Counters of CPU cpu (for /proc and tests; real machine only): the
+ * reschedule IPIs it received, and the TLB shoot-down requests it
+ * answered (another CPU changed a mapping it might have cached). */
+uint64_t arch_resched_ipis(unsigned cpu);
+uint64_t arch_tlb_shootdowns(unsigned cpu);
+
+/*
+ * What /proc/cpuinfo tells about one CPU, as the arch knows it (x86 reads
+ * CPUID; see arch/x86_64/cpuinfo.c). Strings are NUL-terminated; zero
+ * means "not known". flags: the feature names, separated by spaces.
+ */
+struct arch_cpu_description {
+	char vendor[16];            /* "GenuineIntel", "AuthenticAMD", ... */
+	char model_name[64];
+	unsigned family, model, stepping;
+	unsigned cpuid_level;       /* the highest basic CPUID leaf */
+	uint64_t khz;               /* the (TSC) clock */
+	unsigned cache_kb;          /* the largest cache the CPU reports */
+	unsigned apic_id;
+	unsigned clflush_bytes;
+	unsigned phys_bits, virt_bits;
+	char flags[1536];
+};
+/* Fill d for CPU cpu_id (an index into cpus[]). Any context. */
+void arch_cpu_describe(unsigned cpu_id, struct arch_cpu_description *d);
+
 /* ---- context switch -------------------------------------------------- */
 
 /*
@@ -175,6 +211,14 @@ void arch_mm_init(const struct weft_boot_info *bi);
  * periodic tick of hz per second; each tick calls sched_tick(). */
 void arch_timer_init(const struct weft_boot_info *bi, unsigned hz);
 unsigned arch_cpu_count(void);
+/*
+ * Start the other CPUs the MADT lists (at most MAX_CPUS, fewer with the
+ * boot option cpus=N), one after another: each gets its own GDT, TSS, GS
+ * base and LAPIC timer and then calls sched_start_ap(). Returns once they
+ * all run (or have given up, with a message). After sched_init and the
+ * timer; before sched_start.
+ */
+void arch_smp_start(void);
 
 /* Print the current call chain, symbolized (for panic and BUG reports). */
 void arch_backtrace(void);

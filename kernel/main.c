@@ -20,6 +20,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched/sched.h>
+#include <kernel/sched/trace.h>
 #include <kernel/symbols.h>
 
 void process_init(void);
@@ -34,7 +35,12 @@ static void banner(const struct weft_boot_info *bi, uint64_t entry_cycles)
 	printk("  memory   %llu MiB managed, %llu MiB free\n",
 	       (unsigned long long)(pmm_total_count() * PAGE_SIZE >> 20),
 	       (unsigned long long)(pmm_free_count() * PAGE_SIZE >> 20));
-	printk("  cpus     %u found in the ACPI MADT (1 running)\n", arch_cpu_count());
+	/* How many of them run, smp.c says once it has started them. */
+	if (boot_options.cpus)
+		printk("  cpus     %u found in the ACPI MADT, at most %u used (cpus=%u)\n",
+		       arch_cpu_count(), boot_options.cpus, boot_options.cpus);
+	else
+		printk("  cpus     %u found in the ACPI MADT\n", arch_cpu_count());
 	printk("  timer    %u Hz, quantum %u ms, policy %s\n",
 	       boot_options.hz, boot_options.quantum_ms, boot_options.sched);
 	printk("  boot     firmware %llu ms, loader %llu ms, kernel entry to banner %llu ms\n",
@@ -94,11 +100,16 @@ _Noreturn void kmain(uint64_t bootinfo_phys)
 
 	sched_init(boot_options.sched, boot_options.quantum_ms, boot_options.hz);
 	arch_timer_init(bi, boot_options.hz);
+	/* Before the first thread, so the trace sees every thread's life. */
+	sched_trace_init(boot_options.trace, arch_cpu_count(), SCHED_TRACE_EVENTS_DEFAULT);
 	banner(bi, entry_cycles);
 
 	syscall_init();
 	process_init();
 	if (!kthread_create("boot", boot_thread, (void *)bi))
 		panic("cannot create the first kernel thread");
+	/* The other CPUs: each starts, becomes its own idle thread and
+	 * joins the scheduler; this one follows right after. */
+	arch_smp_start();
 	sched_start();
 }

@@ -4,6 +4,7 @@
 #ifndef WEFT_ARCH_TYPES_H
 #define WEFT_ARCH_TYPES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -43,7 +44,18 @@ struct tss64 {
 struct arch_cpu {
 	uint64_t gdt[7];
 	struct tss64 tss;
-	uint32_t lapic_id;
+	uint32_t lapic_id;      /* where IPIs for this CPU go (smp.c) */
+	bool started;           /* out of the trampoline, on its own tables */
+	/*
+	 * The page-table root this CPU has loaded (paging.c). Other CPUs read
+	 * it to decide whom a TLB shoot-down must reach (tlb.c).
+	 */
+	uint64_t active_root;
+	bool tlb_pending;       /* a shoot-down request waits for this CPU */
+	/* Counters for /proc: IPIs this CPU received, shoot-downs it sent. */
+	uint64_t resched_ipis;
+	uint64_t tlb_shootdowns_received;
+	uint64_t tlb_shootdowns_sent;
 };
 
 #endif

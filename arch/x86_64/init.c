@@ -4,20 +4,21 @@
 #include <boot/bootinfo.h>
 #include <kernel/arch.h>
 #include <kernel/cpu.h>
+#include "cpu_local.h"
 #include "gdt.h"
 #include "lapic.h"
 #include "serial.h"
+#include "smp.h"
 #include "trap.h"
-
-void usermode_init(void);
 
 void arch_early_init(const struct weft_boot_info *bi, struct cpu *boot_cpu)
 {
-	(void)bi;
 	clock_start();
 	serial_init();
 	gdt_load(boot_cpu);
+	boot_cpu->arch.started = true;
 	idt_init();
 	idt_load();
-	usermode_init();
+	cpu_local_init();
+	smp_record_boot_info(bi);
 }

@@ -9,6 +9,7 @@
  */
 #include <boot/bootinfo.h>
 #include <kernel/arch.h>
+#include <kernel/cpu.h>
 #include <kernel/printk.h>
 #include <kernel/sched/sched.h>
 #include "acpi.h"
@@ -17,6 +18,7 @@
 #include "ioapic.h"
 #include "serial.h"
 #include "pit.h"
+#include "smp.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -24,6 +26,8 @@ enum {
 	LAPIC_ID = 0x20,
 	LAPIC_EOI = 0xB0,
 	LAPIC_SVR = 0xF0,
+	LAPIC_ICR_LOW = 0x300,  /* writing it sends the IPI */
+	LAPIC_ICR_HIGH = 0x310, /* bits 24-31: the destination's LAPIC id */
 	LAPIC_LVT_TIMER = 0x320,
 	LAPIC_TIMER_INIT = 0x380,
 	LAPIC_TIMER_CURRENT = 0x390,
@@ -33,6 +37,7 @@ enum {
 #define LVT_MASKED       (1u << 16)
 #define LVT_PERIODIC     (1u << 17)
 #define DIVIDE_BY_16     0x3
+#define ICR_BUSY         (1u << 12) /* delivery status: still sending */
 
 #define CALIBRATE_US 10000 /* 10 ms a round: precise enough, short for boot */
 
@@ -42,11 +47,27 @@ static uint64_t tsc_at_boot;
 static uint64_t tsc_khz;         /* TSC cycles per millisecond */
 static uint64_t ns_per_cycle_q32; /* nanoseconds per cycle, times 2^32 */
 static uint64_t lapic_ticks_per_ms; /* at divide-by-16 */
+static uint32_t timer_count;     /* initial count for one tick: the same on every CPU */
 
 static uint32_t lapic_read(unsigned reg) { return mmio_read32(lapic + reg); }
 static void lapic_write(unsigned reg, uint32_t v) { mmio_write32(lapic + reg, v); }
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+
+/* Every CPU sees its own LAPIC at the same address; the ID register says
+ * which one it is (bits 24-31 in xAPIC mode). */
+uint32_t lapic_id(void) { return lapic_read(LAPIC_ID) >> 24; }
+
+void lapic_send_ipi(uint32_t dest_lapic_id, uint32_t icr_low)
+{
+	/* The ICR holds one IPI at a time: wait until the previous one has
+	 * left. The caller has interrupts off, so no interrupt handler on
+	 * this CPU can slip its own IPI between the two writes below. */
+	while (lapic_read(LAPIC_ICR_LOW) & ICR_BUSY)
+		__asm__ volatile("pause");
+	lapic_write(LAPIC_ICR_HIGH, dest_lapic_id << 24);
+	lapic_write(LAPIC_ICR_LOW, icr_low); /* this write sends it */
+}
 
 void clock_start(void) { tsc_at_boot = rdtsc(); }
 
@@ -64,9 +85,8 @@ unsigned arch_cpu_count(void) { return cpu_count; }
 
 static void timer_interrupt(struct trap_frame *f)
 {
-	(void)f;
 	lapic_eoi(); /* first: the next tick may be queued while we work */
-	sched_tick();
+	sched_tick(f->cs & 3); /* from user mode? (for /proc/stat) */
 }
 
 static void spurious_interrupt(struct trap_frame *f)
@@ -143,6 +163,25 @@ static const char *calibrate(bool use_hpet)
 	return use_hpet ? "HPET" : "PIT";
 }
 
+static void start_periodic_timer(void)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
+	lapic_write(LAPIC_TIMER_INIT, timer_count);
+}
+
+/*
+ * Another CPU's LAPIC (smp.c), with interrupts still off: accept
+ * interrupts, and tick at the rate the boot CPU measured. All LAPIC
+ * timers of a machine run from the same clock, so measuring again would
+ * only cost 50 ms per CPU and give a slightly different count.
+ */
+void lapic_init_ap(void)
+{
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+	start_periodic_timer();
+}
+
 void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
 {
 	struct acpi_info acpi = acpi_scan(bi->rsdp_phys);
@@ -162,10 +201,16 @@ void arch_timer_init(const struct weft_boot_info *bi, unsigned hz)
 	uint64_t count = lapic_ticks_per_ms * 1000 / hz;
 	if (count == 0)
 		count = 1;
-	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
-	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+	if (count > 0xffffffffu)
+		count = 0xffffffffu;
+	timer_count = (uint32_t)count;
+	start_periodic_timer();
 	serial_enable_input(&acpi);
+	/* The boot CPU is cpus[0]; its LAPIC id is whatever the hardware
+	 * says (usually 0, but nothing promises it). smp.c starts the rest
+	 * from the MADT's list. */
+	cpus[0].arch.lapic_id = lapic_id();
+	smp_record_cpus(&acpi);
 	printk("timer: LAPIC %llu kHz (/16), TSC %llu MHz (measured against the %s), tick %u Hz\n",
 	       (unsigned long long)lapic_ticks_per_ms, (unsigned long long)(tsc_khz / 1000), ruler, hz);
 }

@@ -11,10 +11,12 @@
  */
 #include <boot/bootinfo.h>
 #include <kernel/arch.h>
+#include <kernel/cpu.h>
 #include <kernel/mm/pmm.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include "paging.h"
+#include "tlb.h"
 #include "x86.h"
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
@@ -92,11 +94,8 @@ void arch_mm_init(const struct weft_boot_info *bi)
 		if (m[i].base + m[i].pages * 4096 > top)
 			top = m[i].base + m[i].pages * 4096;
 
-	/* NX bits are reserved (a fault) until EFER.NXE is on; CR0.WP makes
-	 * read-only pages read-only for the kernel too. */
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	write_cr0(read_cr0() | CR0_WP);
-
+	/* EFER.NXE (NX bits allowed) and CR0.WP are on already: every CPU
+	 * sets them for itself in cpu_local_init(). */
 	kernel_pml4 = new_table();
 
 	/* The direct map with the largest pages the CPU has. */
@@ -113,7 +112,7 @@ void arch_mm_init(const struct weft_boot_info *bi)
 	map_kernel_section(__rodata_start, __rodata_end, PTE_G | PTE_NX);
 	map_kernel_section(__data_start, __data_end, PTE_G | PTE_W | PTE_NX);
 
-	write_cr3(kernel_pml4);
+	arch_pt_activate(kernel_pml4);
 	printk("paging: direct map of %llu MiB (%s pages), kernel W^X\n",
 	       (unsigned long long)(top >> 20), has_1g_pages() ? "1 GiB" : "2 MiB");
 }
@@ -192,15 +191,40 @@ static uint64_t prot_bits(unsigned prot)
 	return f;
 }
 
+/*
+ * Does replacing entry old by new need every CPU to forget old? Only when
+ * access was taken away: another frame, or a right less (write, execute,
+ * user). A CPU that still holds the old, narrower translation of a
+ * widened entry just takes a page fault on its next write, and a page
+ * fault drops the faulting address's TLB entry on that CPU: the fault
+ * handler finds the page mapped as wanted and the retry succeeds. That
+ * saves an IPI round for the common copy-on-write case "last holder gets
+ * its page back writable".
+ */
+static bool access_reduced(uint64_t old, uint64_t new)
+{
+	if ((old & PTE_ADDR) != (new & PTE_ADDR))
+		return true;
+	if ((old & PTE_W) && !(new & PTE_W))
+		return true;
+	if ((old & PTE_U) && !(new & PTE_U))
+		return true;
+	return !(old & PTE_NX) && (new & PTE_NX);
+}
+
 int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
 {
 	uint64_t *e = user_walk(root, va, true);
 	if (!e)
 		return -12; /* ENOMEM */
-	bool was = *e & PTE_P;
-	*e = pa | prot_bits(prot);
-	if (was && root == arch_pt_active())
-		arch_tlb_flush_page(va);
+	uint64_t old = *e, new = pa | prot_bits(prot);
+	*e = new;
+	if (old & PTE_P) {
+		if (access_reduced(old, new))
+			tlb_shootdown(root, va);  /* every CPU, this one too */
+		else if (root == arch_pt_active())
+			arch_tlb_flush_page(va);  /* this CPU: no fault needed */
+	}
 	return 0;
 }
 
@@ -211,8 +235,9 @@ uint64_t arch_pt_unmap(uint64_t root, uint64_t va)
 		return 0;
 	uint64_t pa = *e & PTE_ADDR;
 	*e = 0;
-	if (root == arch_pt_active())
-		arch_tlb_flush_page(va);
+	/* Before the caller frees pa, no CPU may reach it through a stale
+	 * translation: tlb_shootdown returns when all have forgotten it. */
+	tlb_shootdown(root, va);
 	return pa;
 }
 
@@ -229,12 +254,27 @@ bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot)
 	return true;
 }
 
+/*
+ * Load root on this CPU, and say so in this CPU's active_root first: a
+ * CPU that changes an entry of root writes the entry, then reads the
+ * other CPUs' active_root (tlb.c). With a full barrier on both sides,
+ * either it sees our root (and sends us a shoot-down), or our store came
+ * later and our page walks after the CR3 load see its new entry. Without
+ * the barrier, x86 may let our store wait in the store buffer while the
+ * CPU already walks root's tables -- both sides would miss each other.
+ */
 void arch_pt_activate(uint64_t root)
 {
 	if (!root)
 		root = kernel_pml4;
-	if (read_cr3() != root)
+	unsigned long f = arch_irq_save(); /* stay on this CPU for both steps */
+	struct cpu *c = arch_this_cpu();
+	if (c->arch.active_root != root || read_cr3() != root) {
+		__atomic_store_n(&c->arch.active_root, root, __ATOMIC_RELAXED);
+		__asm__ volatile("mfence" ::: "memory");
 		write_cr3(root);
+	}
+	arch_irq_restore(f);
 }
 
 uint64_t arch_pt_active(void) { return read_cr3(); }

@@ -11,6 +11,7 @@
 #include "lapic.h"
 #include "trap.h"
 #include <kernel/fs/tty.h>
+#include <kernel/sync/spinlock.h>
 
 #define COM1 0x3f8
 
@@ -53,11 +54,22 @@ void serial_enable_input(const struct acpi_info *acpi)
 	outb(COM1 + MCR, 0x0B);  /* DTR, RTS, OUT2 (gates the IRQ line on PCs) */
 }
 
+/*
+ * Two writers reach the port: printk (which formats a whole message first
+ * and holds its own lock while writing it) and the console tty (user
+ * programs' output, in chunks). On several CPUs their bytes would mix
+ * mid-line -- a kernel message in the middle of a test's "ok 3" line --
+ * so each write goes out whole, under this lock.
+ */
+static struct spinlock serial_lock = SPINLOCK_INIT("serial");
+
 void arch_console_write(const char *s, size_t n)
 {
+	unsigned long f = spin_lock_irqsave(&serial_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r'); /* terminals want CR LF */
 		serial_putc(s[i]);
 	}
+	spin_unlock_irqrestore(&serial_lock, f);
 }

@@ -156,7 +156,7 @@ static void fake_timer_irq(void)
 	irq_on = false;
 	clock_ns += tick_ns;
 	ticks++;
-	sched_tick();
+	sched_tick(false);
 	sched_preempt_irq();
 	irq_on = true;          /* as iret restores IF */
 }
@@ -358,4 +358,19 @@ unsigned fake_reap_zombies(void)
 			fail("joining a zombie failed");
 	free(z.list);
 	return z.n;
+}
+
+/* One CPU at a time on the host: nothing to interrupt. */
+void arch_send_resched(unsigned cpu_id) { (void)cpu_id; }
+
+/* A made-up CPU for /proc/cpuinfo on the host. */
+void arch_cpu_describe(unsigned cpu_id, struct arch_cpu_description *d)
+{
+	memset(d, 0, sizeof *d);
+	strcpy(d->vendor, "FakeVendor");
+	strcpy(d->model_name, "Weft host test CPU");
+	d->family = 6;
+	d->khz = 1000000;
+	d->apic_id = cpu_id;
+	strcpy(d->flags, "fpu tsc");
 }

@@ -136,6 +136,18 @@ static long sys_prctl(const struct syscall_args *a)
 		int v = p->child_subreaper;
 		return copy_to_user((void *)a->arg[1], &v, sizeof(v));
 	}
+	/* Weft's own: the GIL option for this process (gil.h). */
+	case PR_WEFT_GIL:
+		if (a->arg[1] != 0 && a->arg[1] != 1)
+			return -EINVAL;
+		gil_set_enabled(p, a->arg[1] == 1);
+		return 0;
+	case PR_WEFT_GIL_INTERVAL:
+		return gil_set_interval_us(&p->gil, (long long)a->arg[1]);
+	case PR_WEFT_GET_GIL:
+		return __atomic_load_n(&p->gil.enabled, __ATOMIC_RELAXED);
+	case PR_WEFT_GET_GIL_INTERVAL:
+		return __atomic_load_n(&p->gil.interval_us, __ATOMIC_RELAXED);
 	default:
 		return -EINVAL;
 	}
@@ -177,45 +189,6 @@ static long sys_sched_yield(const struct syscall_args *a)
 	return 0;
 }
 SYSCALL(24, sched_yield, sys_sched_yield)
-
-/*
- * CPU affinity: the CPUs a thread may run on. musl's
- * sysconf(_SC_NPROCESSORS_ONLN) counts the bits of this mask, so it is
- * also how programs learn how many CPUs they have: the ones running.
- */
-static long sys_sched_getaffinity(const struct syscall_args *a)
-{
-	size_t len = (size_t)a->arg[1];
-	uint8_t mask[64] = {0};
-	unsigned n = sched_cpus_running();
-	if (len < 8 || (len & 7))
-		return -EINVAL;
-	if (len > sizeof(mask))
-		len = sizeof(mask);
-	for (unsigned i = 0; i < n && i < 8 * sizeof(mask); i++)
-		mask[i / 8] |= (uint8_t)(1u << (i % 8));
-	if (copy_to_user((void *)a->arg[2], mask, len))
-		return -EFAULT;
-	return (long)len;
-}
-SYSCALL(204, sched_getaffinity, sys_sched_getaffinity)
-
-static long sys_sched_setaffinity(const struct syscall_args *a)
-{
-	size_t len = (size_t)a->arg[1];
-	uint8_t mask[64] = {0};
-	if (len > sizeof(mask))
-		len = sizeof(mask);
-	if (copy_from_user(mask, (void *)a->arg[2], len))
-		return -EFAULT;
-	/* Threads do not move between CPUs yet: any mask that includes a
-	 * running CPU is accepted (and changes nothing). */
-	for (unsigned i = 0; i < sched_cpus_running() && i / 8 < len; i++)
-		if (mask[i / 8] & (1u << (i % 8)))
-			return 0;
-	return -EINVAL;
-}
-SYSCALL(203, sched_setaffinity, sys_sched_setaffinity)
 
 static long sys_umask(const struct syscall_args *a) { (void)a; return 022; }
 SYSCALL(95, umask, sys_umask)

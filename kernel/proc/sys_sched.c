@@ -1,7 +1,8 @@
 /*
  * Scheduling system calls: a thread's policy, real-time priority and
- * nice, with Linux's numbers and semantics. What they mean for Weft's
- * policies is in kernel/sched/sched_attr.c and docs/scheduling.md:
+ * nice, its CPU affinity and the CPU it runs on, with Linux's numbers and
+ * semantics. What the policies mean for Weft's own is in
+ * kernel/sched/sched_attr.c and docs/scheduling.md:
  * SCHED_FIFO and SCHED_RR threads go to "prio" (above every normal
  * thread); SCHED_OTHER, SCHED_BATCH and SCHED_IDLE to the boot policy.
  *
@@ -264,3 +265,81 @@ static long sys_getpriority(const struct syscall_args *a)
 	return 20 - lowest;
 }
 SYSCALL(140, getpriority, sys_getpriority)
+
+/*
+ * CPU affinity. The mask is the bytes of a cpu_set_t, CPU n in bit n % 8
+ * of byte n / 8; Weft has at most MAX_CPUS, so only the first 8 bytes
+ * can name one. musl's sysconf(_SC_NPROCESSORS_ONLN) counts the bits
+ * sched_getaffinity returns, so this is also how programs learn how many
+ * CPUs they have.
+ */
+#define AFFINITY_BYTES sizeof(uint64_t)
+
+static long sys_sched_setaffinity(const struct syscall_args *a)
+{
+	int pid = (int)a->arg[0];
+	size_t len = (unsigned)a->arg[1];     /* an unsigned int, as Linux */
+	uint64_t mask = 0;
+
+	/* As Linux: a shorter mask means the missing CPUs are not allowed,
+	 * bytes past the CPUs that can exist are ignored. */
+	if (copy_from_user(&mask, (const void *)a->arg[2],
+	                   len < AFFINITY_BYTES ? len : AFFINITY_BYTES))
+		return -EFAULT;
+	if (pid < 0)
+		return -ESRCH;
+	struct thread *me = thread_current();
+	if (pid == 0 || pid == me->utid) {
+		/* Not under the table lock: moving the caller switches away. */
+		long r = sched_set_affinity(me, mask);
+		if (r)
+			return r;
+		/* Linux moves the caller before the call returns. The scheduler
+		 * moves a running thread at its next switch, which it makes now;
+		 * this is only to be sure. */
+		while (!(sched_get_affinity(me) & (1ull << sched_thread_cpu(me))))
+			thread_yield();
+		return 0;
+	}
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	struct thread *t = find_thread_locked(pid);
+	long r = t ? sched_set_affinity(t, mask) : -ESRCH;
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	return r;
+}
+SYSCALL(203, sched_setaffinity, sys_sched_setaffinity)
+
+/* Returns the bytes of the mask it wrote (8), as Linux does; musl clears
+ * the rest of the caller's cpu_set_t. */
+static long sys_sched_getaffinity(const struct syscall_args *a)
+{
+	int pid = (int)a->arg[0];
+	size_t len = (unsigned)a->arg[1];
+
+	if (len < AFFINITY_BYTES || (len & (AFFINITY_BYTES - 1)))
+		return -EINVAL;
+	if (pid < 0)
+		return -ESRCH;
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	struct thread *t = find_thread_locked(pid);
+	uint64_t mask = t ? sched_get_affinity(t) & sched_cpus_online_mask() : 0;
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	if (!t)
+		return -ESRCH;
+	if (copy_to_user((void *)a->arg[2], &mask, AFFINITY_BYTES))
+		return -EFAULT;
+	return AFFINITY_BYTES;
+}
+SYSCALL(204, sched_getaffinity, sys_sched_getaffinity)
+
+/* getcpu(&cpu, &node, cache): either pointer may be NULL; one node. */
+static long sys_getcpu(const struct syscall_args *a)
+{
+	unsigned cpu = sched_thread_cpu(thread_current()), node = 0;
+	if (a->arg[0] && copy_to_user((void *)a->arg[0], &cpu, sizeof cpu))
+		return -EFAULT;
+	if (a->arg[1] && copy_to_user((void *)a->arg[1], &node, sizeof node))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL(309, getcpu, sys_getcpu)

@@ -289,6 +289,18 @@ static void body_proc(void *arg)
 	FS_CHECK(strstr(s, "MemFree:            2048 kB\n") != NULL);
 	s = read_proc("/proc/uptime");
 	FS_CHECK(strchr(s, '.') != NULL && s[strlen(s) - 1] == '\n');
+	/* The CPU files, for the fake's one CPU (procfs_cpu.c). */
+	s = read_proc("/proc/stat");
+	FS_CHECK(strncmp(s, "cpu  ", 5) == 0);
+	FS_CHECK(strstr(s, "\ncpu0 ") != NULL && strstr(s, "\ncpu1 ") == NULL);
+	FS_CHECK(strstr(s, "\nprocs_running ") != NULL);
+	s = read_proc("/proc/cpuinfo");
+	FS_CHECK(strncmp(s, "processor\t: 0\nvendor_id\t: FakeVendor\n", 37) == 0);
+	FS_CHECK(strstr(s, "\ncpu MHz\t\t: 1000.000\n") != NULL);
+	FS_CHECK(strstr(s, "\nflags\t\t: fpu tsc\n") != NULL);
+	FS_CHECK(strstr(s, "processor\t: 1") == NULL);
+	s = read_proc("/proc/self/status");
+	FS_CHECK(strstr(s, "\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n") != NULL);
 	FS_CHECK(strcmp(read_proc("/proc/8/stat"), "(open failed)") == 0);
 	/* Opening for writing works (as on Linux); writing does not. */
 	long wfd = SYS(2, L("/proc/7/stat"), O_WRONLY, 0, 0, 0);

@@ -203,7 +203,7 @@ static void ps_lists_processes(void)
 {
 	int st = run("ps | cat\n");
 	CHECK_EQ(st, 0);
-	CHECK(strncmp(out, "  PID  PPID S     TIME COMMAND\n", 31) == 0);
+	CHECK(strncmp(out, "  PID  PPID S PSR     TIME COMMAND\n", 35) == 0);
 	CHECK(strstr(out, " sh\n") != NULL);
 	CHECK(strstr(out, " ps\n") != NULL);
 	if (st != 0 || !strstr(out, " ps\n"))

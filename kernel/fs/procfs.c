@@ -5,11 +5,17 @@
  *   /proc/self          a symlink to the caller's /proc/<pid>
  *   /proc/meminfo       MemTotal, MemFree, MemAvailable ... in kB
  *   /proc/uptime        seconds since boot, seconds the CPUs idled
+ *   /proc/stat          CPU times (all CPUs, then each), context switches...
+ *   /proc/cpuinfo       one block per CPU: vendor, model, MHz, flags
+ *                       (these two are made in procfs_cpu.c)
  *   /proc/<pid>/stat    one line of 52 fields (proc(5)); Weft fills those it has
- *   /proc/<pid>/status  "Name:\tsh" lines
+ *   /proc/<pid>/status  "Name:\tsh" lines, ending with Cpus_allowed
  *   /proc/<pid>/cmdline argv, NUL-separated
  *   /proc/<pid>/comm    the name, and a newline
  *   /proc/<pid>/wchan   what the (main) thread waits for; "0" if it doesn't
+ *   /proc/<pid>/gil     the GIL option (kernel/proc/gil.h): "enabled 1",
+ *                       "interval_us 5000", holder, waiters, and counters
+ *   /proc/<pid>/gil_interval_us  the GIL's switch interval; writable
  *   /proc/<pid>/task/   one directory per live thread, named by its tid:
  *   /proc/<pid>/task/<tid>/stat, status, cmdline, comm, wchan
  *                       the same, for that one thread
@@ -38,6 +44,7 @@
 #include <kernel/fs/vfs.h>
 
 #include <kernel/errno.h>
+#include <kernel/fs/procfs_cpu.h>
 #include <kernel/lib/string.h>
 #include <kernel/mm/heap.h>
 #include <kernel/mm/pmm.h>
@@ -50,13 +57,14 @@
 #define USER_HZ 100                 /* what /proc's "clock ticks" count */
 #define TEXT_MAX 4096
 #define WCHAN_MAX 64
-/* getdents positions: 0-4 fixed names, then 5 + pid. */
-#define POS_PIDS 5
+/* getdents positions: 0-6 fixed names, then 7 + pid. */
+#define POS_PIDS 7
 /* In a task directory: ".", "..", then 2 + tid. */
 #define POS_TIDS 2
 
 enum proc_kind { P_ROOT, P_SELF, P_MEMINFO, P_UPTIME, P_PIDDIR, P_STAT,
-                 P_STATUS, P_CMDLINE, P_COMM, P_WCHAN, P_TASKDIR, P_TIDDIR };
+                 P_STATUS, P_CMDLINE, P_COMM, P_WCHAN, P_TASKDIR, P_TIDDIR,
+                 P_CPUSTAT, P_CPUINFO, P_GIL, P_GIL_INTERVAL };
 
 struct proc_node {
 	enum proc_kind kind;
@@ -80,7 +88,10 @@ struct snap {
 	uint64_t utime_ticks, stime_ticks;  /* scheduler ticks */
 	uint64_t start_ns;
 	uint64_t sig_pending, sig_blocked;
+	unsigned cpu;                       /* where it runs or last ran */
+	uint64_t cpus_allowed;              /* its affinity mask */
 	char wchan[WCHAN_MAX];
+	struct gil gil;                     /* its fields, not its lock or queue */
 	char *cmdline;                      /* kmalloc'd copy */
 	unsigned cmdline_len;
 };
@@ -113,7 +124,9 @@ static struct inode *proc_inode(enum proc_kind kind, int pid, int tid)
 	                fops = &proc_tid_fops; break;
 	case P_SELF:    mode = S_IFLNK | 0777; iops = &proc_link_iops;
 	                fops = NULL; break;
-	case P_COMM:    mode = S_IFREG | 0644; iops = &proc_file_iops;
+	case P_COMM:
+	case P_GIL_INTERVAL:
+	                mode = S_IFREG | 0644; iops = &proc_file_iops;
 	                fops = &proc_file_fops; break;
 	default:        mode = S_IFREG | 0444; iops = &proc_file_iops;
 	                fops = &proc_file_fops; break;
@@ -255,6 +268,14 @@ static void take_snap(struct process *p, void *arg)
 	s->start_ns = p->start_ns;
 	s->sig_pending = p->sig_pending;
 	s->sig_blocked = p->sig_blocked;
+	/* Unlocked: the numbers may be a moment apart, as /proc's often are. */
+	s->gil.enabled = __atomic_load_n(&p->gil.enabled, __ATOMIC_RELAXED);
+	s->gil.interval_us = __atomic_load_n(&p->gil.interval_us, __ATOMIC_RELAXED);
+	s->gil.holder_tid = __atomic_load_n(&p->gil.holder_tid, __ATOMIC_RELAXED);
+	s->gil.nr_waiters = __atomic_load_n(&p->gil.nr_waiters, __ATOMIC_RELAXED);
+	s->gil.switches = __atomic_load_n(&p->gil.switches, __ATOMIC_RELAXED);
+	s->gil.drop_requests = __atomic_load_n(&p->gil.drop_requests, __ATOMIC_RELAXED);
+	s->gil.waits = __atomic_load_n(&p->gil.waits, __ATOMIC_RELAXED);
 	/* Weft does not yet split user and system time: a thread's ticks are
 	 * all counted as user time. */
 	if (t) {
@@ -271,6 +292,13 @@ static void take_snap(struct process *p, void *arg)
 			describe_wait(p->main_thread, s->wchan, sizeof s->wchan);
 		else
 			copy_str(s->wchan, "0", sizeof s->wchan);
+	}
+	/* A process shows its main thread's CPU and affinity, as Linux shows
+	 * the thread-group leader's. */
+	struct thread *on = t ? t : p->state != PROC_ZOMBIE ? p->main_thread : NULL;
+	if (on) {
+		s->cpu = sched_thread_cpu(on);
+		s->cpus_allowed = sched_get_affinity(on);
 	}
 	if (p->cmdline && p->cmdline_len && p->state != PROC_ZOMBIE) {
 		/* kmalloc never sleeps, so it is allowed under the table lock. */
@@ -360,7 +388,7 @@ static int gen_stat(char *b, const struct snap *s)
 		"%d (%s) %c %d %d %d 0 -1 0 "           /* 1-9: pid..flags */
 		"0 0 0 0 %llu %llu 0 0 "                /* 10-17: faults, times */
 		"20 0 %u 0 %llu 0 0 18446744073709551615 " /* 18-25 */
-		"0 0 0 0 0 %llu %llu 0 0 0 0 0 17 0 0 0 " /* 26-41 */
+		"0 0 0 0 0 %llu %llu 0 0 0 0 0 17 %u 0 0 " /* 26-41; 39: CPU */
 		"0 0 0 0 0 0 0 0 0 0 0\n",              /* 42-52 */
 		s->tid ? s->tid : s->pid, s->name, s->state, s->ppid, s->pgid,
 		s->sid,
@@ -369,12 +397,12 @@ static int gen_stat(char *b, const struct snap *s)
 		s->nr_threads,
 		(unsigned long long)(s->start_ns / (1000000000ull / USER_HZ)),
 		(unsigned long long)s->sig_pending,
-		(unsigned long long)s->sig_blocked);
+		(unsigned long long)s->sig_blocked, s->cpu);
 }
 
 static int gen_status(char *b, const struct snap *s)
 {
-	return snprintk(b, TEXT_MAX,
+	int n = snprintk(b, TEXT_MAX,
 		"Name:\t%s\nUmask:\t0022\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\n"
 		"Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\n"
 		"Gid:\t0\t0\t0\t0\nThreads:\t%u\nSigPnd:\t%016llx\n"
@@ -383,6 +411,10 @@ static int gen_status(char *b, const struct snap *s)
 		s->tid ? s->tid : s->pid, s->ppid, s->nr_threads,
 		(unsigned long long)s->sig_pending,
 		(unsigned long long)s->sig_blocked);
+	/* Linux has more lines between these; Cpus_allowed comes near the end. */
+	if (n < TEXT_MAX)
+		n += procfs_cpus_allowed_text(b + n, TEXT_MAX - (size_t)n, s->cpus_allowed);
+	return n;
 }
 
 static int gen_meminfo(char *b)
@@ -423,6 +455,16 @@ static int gen_from_snap(char *b, enum proc_kind kind, const struct snap *s)
 	case P_STATUS: return gen_status(b, s);
 	case P_COMM:   return snprintk(b, TEXT_MAX, "%s\n", s->name);
 	case P_WCHAN:  return snprintk(b, TEXT_MAX, "%s", s->wchan);
+	case P_GIL:
+		return snprintk(b, TEXT_MAX,
+			"enabled %d\ninterval_us %u\nholder %d\nwaiters %u\n"
+			"switches %llu\ndrop_requests %llu\nwaits %llu\n",
+			s->gil.enabled ? 1 : 0, s->gil.interval_us, s->gil.holder_tid,
+			s->gil.nr_waiters, (unsigned long long)s->gil.switches,
+			(unsigned long long)s->gil.drop_requests,
+			(unsigned long long)s->gil.waits);
+	case P_GIL_INTERVAL:
+		return snprintk(b, TEXT_MAX, "%u\n", s->gil.interval_us);
 	default:       /* P_CMDLINE */
 		n = s->cmdline_len < TEXT_MAX ? (int)s->cmdline_len : TEXT_MAX;
 		if (n)
@@ -437,7 +479,8 @@ static int proc_open(struct inode *i, struct file *f)
 	struct proc_text *t = kzalloc(sizeof *t);
 	if (!t)
 		return -ENOMEM;
-	t->buf = kmalloc(TEXT_MAX);
+	size_t max = pn->kind == P_CPUINFO ? PROCFS_CPUINFO_MAX : TEXT_MAX;
+	t->buf = kmalloc(max);
 	if (!t->buf) {
 		kfree(t);
 		return -ENOMEM;
@@ -449,6 +492,10 @@ static int proc_open(struct inode *i, struct file *f)
 		n = gen_meminfo(t->buf);
 	} else if (pn->kind == P_UPTIME) {
 		n = gen_uptime(t->buf);
+	} else if (pn->kind == P_CPUSTAT) {
+		n = procfs_stat_text(t->buf, max);
+	} else if (pn->kind == P_CPUINFO) {
+		n = procfs_cpuinfo_text(t->buf, max);
 	} else if (!snap_process(pn->pid, pn->tid, &s)) {
 		n = -ENOENT;            /* the process or thread is gone */
 	} else {
@@ -460,7 +507,7 @@ static int proc_open(struct inode *i, struct file *f)
 		kfree(t);
 		return n;
 	}
-	t->len = (size_t)n < TEXT_MAX ? (size_t)n : TEXT_MAX - 1;
+	t->len = (size_t)n < max ? (size_t)n : max - 1;
 	f->priv = t;
 	return 0;
 }
@@ -507,15 +554,49 @@ static void set_comm(struct process *p, void *arg)
 	w->err = 0;
 }
 
+/* Setting a process's GIL switch interval through gil_interval_us. */
+struct interval_write {
+	int pid;
+	long long us;
+	int err;
+};
+
+static void set_gil_interval(struct process *p, void *arg)
+{
+	struct interval_write *w = arg;
+	if (p->pid == w->pid && p->state != PROC_ZOMBIE)
+		w->err = gil_set_interval_us(&p->gil, w->us);
+}
+
+/* gil_interval_us: a decimal number of microseconds, maybe with a
+ * newline (echo 1000 > /proc/12/gil_interval_us); any process may set it,
+ * Weft having one user. */
+static long write_gil_interval(struct proc_node *pn, struct iobuf buf, size_t n)
+{
+	char text[16];
+	size_t len = n < sizeof text - 1 ? n : sizeof text - 1, k = 0;
+	if (iobuf_copy_in(text, buf, 0, len))
+		return -EFAULT;
+	struct interval_write w = { .pid = pn->pid, .us = 0, .err = -ESRCH };
+	for (; k < len && text[k] >= '0' && text[k] <= '9'; k++)
+		w.us = w.us * 10 + (text[k] - '0');
+	if (k == 0 || (k < len && text[k] != '\n') || n >= sizeof text)
+		return -EINVAL;
+	process_for_each(set_gil_interval, &w);
+	return w.err ? w.err : (long)n;
+}
+
 /*
- * Only comm is writable. Like Linux: the first 15 bytes of each write
- * become the name, as they are (a newline too), whatever the offset, and
- * the whole count is reported written.
+ * comm and gil_interval_us are writable. comm like Linux: the first 15
+ * bytes of each write become the name, as they are (a newline too),
+ * whatever the offset, and the whole count is reported written.
  */
 static long proc_write(struct file *f, struct iobuf buf, size_t n, uint64_t *pos)
 {
 	(void)pos;
 	struct proc_node *pn = f->inode->priv;
+	if (pn->kind == P_GIL_INTERVAL)
+		return write_gil_interval(pn, buf, n);
 	if (pn->kind != P_COMM)
 		return -EINVAL;
 	struct comm_write w = { .pid = pn->pid, .tid = pn->tid,
@@ -606,6 +687,10 @@ static int proc_root_lookup(struct inode *dir, const char *name, size_t len,
 		return found(proc_inode(P_MEMINFO, 0, 0), out);
 	if (name_is(name, len, "uptime"))
 		return found(proc_inode(P_UPTIME, 0, 0), out);
+	if (name_is(name, len, "stat"))
+		return found(proc_inode(P_CPUSTAT, 0, 0), out);
+	if (name_is(name, len, "cpuinfo"))
+		return found(proc_inode(P_CPUINFO, 0, 0), out);
 	int pid = parse_id(name, len);
 	if (pid <= 0 || !exists(pid, 0))
 		return -ENOENT;
@@ -622,11 +707,13 @@ struct entry {
 
 static const struct entry pid_entries[] = {
 	{ "stat", P_STAT }, { "status", P_STATUS }, { "cmdline", P_CMDLINE },
-	{ "comm", P_COMM }, { "wchan", P_WCHAN }, { "task", P_TASKDIR },
+	{ "comm", P_COMM }, { "wchan", P_WCHAN },
+	/* The ones from here on are the process's only. */
+	{ "task", P_TASKDIR }, { "gil", P_GIL }, { "gil_interval_us", P_GIL_INTERVAL },
 };
 #define N_PID_ENTRIES (sizeof pid_entries / sizeof pid_entries[0])
-/* A thread's directory: the same, but no task/. */
-#define N_TID_ENTRIES (N_PID_ENTRIES - 1)
+/* A thread's directory: the same up to task/. */
+#define N_TID_ENTRIES 5
 
 static int lookup_entry(struct inode *dir, unsigned count, const char *name,
                         size_t len, struct inode **out)
@@ -684,8 +771,10 @@ static bool emit_s(struct dir_ctx *ctx, const char *s, uint64_t ino,
 
 static int proc_root_getdents(struct file *f, struct dir_ctx *ctx)
 {
-	static const char *const fixed[] = { ".", "..", "self", "meminfo", "uptime" };
-	static const unsigned types[] = { DT_DIR, DT_DIR, DT_LNK, DT_REG, DT_REG };
+	static const char *const fixed[] = { ".", "..", "self", "meminfo", "uptime",
+	                                     "stat", "cpuinfo" };
+	static const unsigned types[] = { DT_DIR, DT_DIR, DT_LNK, DT_REG, DT_REG,
+	                                  DT_REG, DT_REG };
 
 	for (; f->pos < POS_PIDS; f->pos++)
 		if (!emit_s(ctx, fixed[f->pos], f->inode->ino + f->pos, types[f->pos],

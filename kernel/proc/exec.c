@@ -271,6 +271,7 @@ int exec_image(struct process *p, const char *path, char *const argv[],
 			p->sig_action[s] = (struct sigaction_k){0};
 	process_set_name(p, path);
 	set_cmdline(p, argv);
+	gil_exec(p);
 	arch_user_regs_init(r, img.entry, sp);
 	return 0;
 }

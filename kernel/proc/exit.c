@@ -72,6 +72,8 @@ _Noreturn void thread_exit_user(void)
 	struct thread *me = thread_current();
 	struct process *p = me->proc;
 
+	/* No more user code: the GIL (if we hold it) goes to a waiter. */
+	gil_thread_exit(me);
 	/* CLONE_CHILD_CLEARTID: pthread_join sleeps on this word. */
 	if (me->clear_child_tid && p->as) {
 		uint32_t zero = 0;
@@ -83,6 +85,10 @@ _Noreturn void thread_exit_user(void)
 	unsigned long f = spin_lock_irqsave(&proc_table.lock);
 	list_remove(&me->proc_node);
 	bool last = --p->nr_threads == 0;
+	if (!is_main) {
+		me->reap_for = p;   /* p stays until the reaper has freed us */
+		p->threads_unfreed++;
+	}
 	p->utime_ticks += me->ticks_run;
 	/* Not the last: the others may end p while we are still on our way
 	 * out (preempted, say); from here on p is not ours to look at. */
@@ -167,6 +173,13 @@ static long reap(struct process *z, int *ustatus, struct rusage_k *uru)
 {
 	int pid = z->pid, status = z->exit_status;
 	kthread_join(z->main_thread, NULL); /* frees its kernel stack */
+	/* The other threads' stacks: the reaper may still be freeing them
+	 * (on another CPU), and "every page comes back when a process is
+	 * reaped" must hold when wait4 returns. */
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	while (z->threads_unfreed)
+		wait_queue_wait_locked(&proc_table);
+	spin_unlock_irqrestore(&proc_table.lock, f);
 	z->main_thread = NULL;
 	uint64_t ticks = z->utime_ticks;
 	process_free(z);

@@ -8,6 +8,7 @@
  * exit in between.
  */
 #include <kernel/arch.h>
+#include <kernel/cmdline.h>
 #include <kernel/cpu.h>
 #include <kernel/errno.h>
 #include <kernel/mm/vm.h>
@@ -122,6 +123,7 @@ struct process *process_alloc(struct process *parent)
 	} else {
 		p->pgid = p->sid = p->pid;
 	}
+	gil_process_init(p, parent);  /* a fork child inherits the GIL setting */
 	list_push_back(&all_processes, &p->all_node);
 	nr_processes++;
 	p->start_ns = arch_clock_ns();
@@ -231,5 +233,6 @@ void process_attach_main_locked(struct process *p, struct thread *t)
 void process_init(void)
 {
 	sched_switch_hook = switch_hook;
+	gil_init(boot_options.gil, boot_options.gil_interval_us);
 	reaper_start();
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kernel/proc/gil.h>
 #include <kernel/sched/list.h>
 #include <kernel/sync/waitqueue.h>
 
@@ -53,6 +54,10 @@ struct process {
 	struct thread *main_thread;  /* the first thread (its tid is the pid) */
 	struct list_node threads;    /* live threads, of thread->proc_node */
 	unsigned nr_threads;         /* live threads, counting ones being created */
+	/* Exited threads (not the main one) that the reaper has not freed
+	 * yet: their kernel stacks are still the process's memory, so wait4
+	 * waits for them before it reports the process gone (table lock). */
+	unsigned threads_unfreed;
 	bool group_exiting;          /* exit_group or a fatal signal: all go */
 	struct address_space *as;
 	struct files *files;        /* kernel/fs: the descriptor table */
@@ -65,6 +70,8 @@ struct process {
 	struct sigaction_k sig_action[NSIG];
 
 	int exit_status;            /* wait4's status word, valid as ZOMBIE */
+
+	struct gil gil;             /* the GIL option (gil.h) */
 
 	uint64_t start_ns;          /* arch_clock_ns() at fork */
 	uint64_t utime_ticks, stime_ticks;  /* of exited threads and reaped children */

@@ -31,7 +31,15 @@ static void reaper_main(void *arg)
 		struct thread *t = list_entry(list_first(&dead), struct thread, proc_node);
 		list_remove(&t->proc_node);
 		spin_unlock_irqrestore(&reaper_wq.lock, f);
+		struct process *p = t->reap_for;
 		kthread_join(t, NULL);
+		if (p) {
+			/* Its process may now be reaped for good (exit.c reap). */
+			f = spin_lock_irqsave(&proc_table.lock);
+			if (--p->threads_unfreed == 0)
+				wait_queue_wake_all_locked(&proc_table);
+			spin_unlock_irqrestore(&proc_table.lock, f);
+		}
 	}
 }
 

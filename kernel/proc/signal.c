@@ -141,20 +141,10 @@ static bool restartable(struct trap_frame *f)
 	}
 }
 
-void user_return_check(struct trap_frame *f)
+/* Act on the first pending signal that can act now, on the way back to
+ * user mode (interrupts off). */
+static void take_signal(struct trap_frame *f, struct thread *me, struct process *p)
 {
-	struct thread *me = thread_current();
-	struct process *p = me->proc;
-	if (!p)
-		return;
-	if (p->group_exiting) {
-		/* Another thread ended the process: this one goes too. */
-		arch_irq_enable();
-		thread_exit_user();
-	}
-	if (!p->sig_pending && !me->sig_pending)
-		return;
-
 	/* Take the first signal that can act now: its default action, or its
 	 * handler (one handler per return; the next return takes the next). */
 	unsigned long fl = spin_lock_irqsave(&proc_table.lock);
@@ -202,6 +192,27 @@ void user_return_check(struct trap_frame *f)
 		}
 	}
 	sched_clear_interrupt(me);
+}
+
+void user_return_check(struct trap_frame *f)
+{
+	struct thread *me = thread_current();
+	struct process *p = me->proc;
+	if (!p)
+		return;
+	/* The GIL option (gil.c) comes last: a thread may have to wait for
+	 * it, and a signal or exit_group during that wait brings it back
+	 * here to act on them first. */
+	do {
+		if (p->group_exiting) {
+			/* Another thread ended the process: this one goes too. */
+			arch_irq_enable();
+			thread_exit_user();
+		}
+		if (p->sig_pending || me->sig_pending)
+			take_signal(f, me, p);
+	} while (!gil_user_return(me) ||
+	         __atomic_load_n(&p->group_exiting, __ATOMIC_ACQUIRE));
 }
 
 /* ---- system calls ---------------------------------------------------- */

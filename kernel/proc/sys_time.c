@@ -29,6 +29,21 @@ struct timespec_k {
  * sane and differences exact. */
 #define EPOCH_NS (1767225600ull * NS)
 
+/* CPU time, counted in the ticks that found a thread running: of the
+ * calling thread, or of its whole process (the threads that exited, and
+ * every live one). */
+static uint64_t process_cpu_ticks(struct process *p)
+{
+	unsigned long f = spin_lock_irqsave(&proc_table.lock);
+	uint64_t ticks = p->utime_ticks;
+	struct list_node *n;
+	list_for_each(n, &p->threads)
+		ticks += __atomic_load_n(&list_entry(n, struct thread, proc_node)->ticks_run,
+		                         __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&proc_table.lock, f);
+	return ticks;
+}
+
 static int clock_ns(int clk, uint64_t *ns)
 {
 	switch (clk) {
@@ -43,6 +58,8 @@ static int clock_ns(int clk, uint64_t *ns)
 		*ns = arch_clock_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
+		*ns = process_cpu_ticks(current_process()) * sched_tick_ns();
+		return 0;
 	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = thread_current()->ticks_run * sched_tick_ns();
 		return 0;

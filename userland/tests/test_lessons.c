@@ -394,6 +394,36 @@ static void cpu_workers(void)
 	CHECK(strcmp(line[nlines - 1], "total: 17984 primes below 200000") == 0);
 }
 
+/* How many output lines start with s. */
+static int count_prefix(const char *s)
+{
+	int n = 0;
+	for (int i = 0; i < nlines; i++)
+		n += strncmp(line[i], s, strlen(s)) == 0;
+	return n;
+}
+
+/* The GIL lesson: its figures depend on the machine, so only which lines
+ * come is checked (test_gil judges the figures). */
+static void gil(void)
+{
+	REQUIRE(ran_ok(run_demo("gil", NULL)));
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int said = 0;
+	CHECK(nlines > 0 && sscanf(line[0], "%d CPU", &said) == 1);
+	CHECK_EQ(said, cpus);
+	CHECK_EQ(count_prefix("  without the GIL: "), 2);  /* CPU%, round trip */
+	CHECK_EQ(count_prefix("a round trip to an echo process"), 1);
+	if (on_weft()) {
+		CHECK_EQ(count_prefix("  with the GIL:    "), 1);
+		CHECK_EQ(count_prefix("4 threads sleep 100 ms each, with the GIL: done after"), 1);
+		CHECK_EQ(count_prefix("  with the GIL, interval 5000 us: "), 1);
+		CHECK_EQ(count_prefix("  with the GIL, interval 1000 us: "), 1);
+	} else {
+		CHECK_EQ(count("  with the GIL:    (no GIL option here: this is not Weft)"), 1);
+	}
+}
+
 static void select_loop(void)
 {
 	REQUIRE(ran_ok(run_demo("select_loop", NULL)));
@@ -562,6 +592,7 @@ int main(int argc, char **argv)
 	TAP(duplex_socketpair);
 	TAP(shared_value);
 	TAP(cpu_workers);
+	TAP(gil);
 	TAP(select_loop);
 	TAP(subprocess);
 	TAP(echo_server_fork);

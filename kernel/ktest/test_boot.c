@@ -27,6 +27,18 @@ KTEST(boot, cmdline_warns_and_keeps_defaults)
 	boot_options = saved;
 }
 
+KTEST(boot, cmdline_trace_on_off)
+{
+	struct boot_options saved = boot_options;
+	KEXPECT_EQ(cmdline_parse("trace=on"), 0);
+	KEXPECT(boot_options.trace);
+	KEXPECT_EQ(cmdline_parse("trace=maybe trace= trace=onn"), 3);
+	KEXPECT(boot_options.trace);     /* bad values leave it as it was */
+	KEXPECT_EQ(cmdline_parse("trace=off"), 0);
+	KEXPECT(!boot_options.trace);
+	boot_options = saved;
+}
+
 KTEST(boot, symbols_name_kernel_functions)
 {
 	uint64_t off = 99;

@@ -10,7 +10,8 @@ SCHED_UNIT_KERNEL_SRCS := $(wildcard kernel/sched/*.c) $(wildcard kernel/sync/*.
 SCHED_UNIT_FAKE_SRCS := tests/unit/fake/fake_arch.c \
 	tests/unit/fake/fake_console.c tests/unit/fake/fake_panic.c \
 	tests/unit/fake/fake_heap.c
-SCHED_UNIT_TEST_NAMES := test_sched test_sleep test_sync test_ktests_on_host
+SCHED_UNIT_TEST_NAMES := test_sched test_sleep test_sync test_ktests_on_host \
+	test_trace
 
 SCHED_UNIT_LIB_OBJS := $(patsubst %.c,$(SCHED_UNIT_OBJDIR)/%.o,\
 	$(SCHED_UNIT_KERNEL_SRCS) $(SCHED_UNIT_FAKE_SRCS))

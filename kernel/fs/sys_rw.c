@@ -5,6 +5,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/fs/sys_common.h>
+#include <kernel/mm/heap.h>
 #include <kernel/syscall/syscall.h>
 #include <kernel/uaccess.h>
 
@@ -64,6 +65,48 @@ static long sys_pwrite64(const struct syscall_args *a)
 	             true);
 }
 
+/*
+ * A small writev is one write: the pieces are gathered into one kernel
+ * buffer first. Otherwise a pipe or the console could take another
+ * writer's bytes between two pieces -- and musl's printf writes a line as
+ * a two-piece writev, so two processes printing on two CPUs would mix
+ * their lines. (Linux makes writev to a pipe atomic up to PIPE_BUF too.)
+ * Returns false when the call is not small (or memory is short): the
+ * caller then goes piece by piece.
+ */
+#define WRITEV_GATHER_MAX 4096
+
+static bool writev_gathered(struct file *f, const struct iovec_k *uiov, long cnt,
+                            long *result)
+{
+	struct iovec_k v[8];
+	uint64_t sum = 0;
+	if (cnt < 2 || cnt > (long)(sizeof v / sizeof v[0]))
+		return false;
+	if (copy_from_user(v, uiov, (size_t)cnt * sizeof v[0]))
+		return false;   /* piece by piece reports the -EFAULT */
+	for (long k = 0; k < cnt; k++) {
+		if (v[k].len > WRITEV_GATHER_MAX)
+			return false;
+		sum += v[k].len;
+	}
+	if (sum > WRITEV_GATHER_MAX)
+		return false;
+	char *buf = kmalloc(sum ? sum : 1);
+	if (!buf)
+		return false;
+	size_t have = 0;
+	for (long k = 0; k < cnt; k++) {
+		/* A bad piece ends the data, as a short copy would on Linux. */
+		if (copy_from_user(buf + have, v[k].base, v[k].len))
+			break;
+		have += v[k].len;
+	}
+	*result = have || sum == 0 ? file_write(f, iobuf_kernel(buf), have, NULL) : -EFAULT;
+	kfree(buf);
+	return true;
+}
+
 /* One iovec at a time: a short transfer ends the call, as on Linux. */
 static long do_rwv(int fd, const struct iovec_k *uiov, long cnt, bool write)
 {
@@ -72,6 +115,11 @@ static long do_rwv(int fd, const struct iovec_k *uiov, long cnt, bool write)
 	struct file *f = current_fd(fd);
 	if (!f)
 		return -EBADF;
+	long g;
+	if (write && writev_gathered(f, uiov, cnt, &g)) {
+		file_put(f);
+		return g;
+	}
 	long total = 0, r = 0;
 	uint64_t sum = 0;
 	for (long k = 0; k < cnt; k++) {

@@ -4,6 +4,7 @@
  * machine from booting.
  */
 #include <kernel/cmdline.h>
+#include <kernel/cpu.h>
 #include <kernel/lib/string.h>
 #include <kernel/printk.h>
 #include <kernel/sched/sched.h>
@@ -14,6 +15,7 @@ struct boot_options boot_options = {
 	.hz = 1000,
 	.test = "",
 	.init = "/bin/init",
+	.gil_interval_us = 5000,
 };
 
 /* Room for init's arguments, decoded. */
@@ -64,6 +66,9 @@ static bool apply(const char *key, size_t klen, const char *val, size_t vlen)
 	} else if (is_key(key, klen, "hz")) {
 		if (parse_uint(val, vlen, 10, 10000, &boot_options.hz))
 			return true;
+	} else if (is_key(key, klen, "cpus")) {
+		if (parse_uint(val, vlen, 1, MAX_CPUS, &boot_options.cpus))
+			return true;
 	} else if (is_key(key, klen, "init")) {
 		if (vlen && val[0] == '/' && copy_word(boot_options.init, sizeof(boot_options.init), val, vlen))
 			return true;
@@ -72,6 +77,29 @@ static bool apply(const char *key, size_t klen, const char *val, size_t vlen)
 			boot_options.run = val[0] == '1';
 			return true;
 		}
+	} else if (is_key(key, klen, "trace")) {
+		/* The scheduler event trace (kernel/sched/trace.c). */
+		if (vlen == 2 && strncmp(val, "on", 2) == 0) {
+			boot_options.trace = true;
+			return true;
+		}
+		if (vlen == 3 && strncmp(val, "off", 3) == 0) {
+			boot_options.trace = false;
+			return true;
+		}
+	} else if (is_key(key, klen, "gil")) {
+		/* The GIL option for every process (kernel/proc/gil.c). */
+		if (vlen == 2 && strncmp(val, "on", 2) == 0) {
+			boot_options.gil = true;
+			return true;
+		}
+		if (vlen == 3 && strncmp(val, "off", 3) == 0) {
+			boot_options.gil = false;
+			return true;
+		}
+	} else if (is_key(key, klen, "gil_interval_us")) {
+		if (parse_uint(val, vlen, 1, 1000000, &boot_options.gil_interval_us))
+			return true;
 	} else if (is_key(key, klen, "test")) {
 		if (copy_word(boot_options.test, sizeof(boot_options.test), val, vlen))
 			return true;

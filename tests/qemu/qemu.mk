@@ -59,18 +59,21 @@ weft-run-image: $(ESP_IMG) $(INITRD)
 # The QEMU tests, each in its own fresh boot: in-kernel test groups
 # (test=GROUP), and every guest test program (/tests/NAME, run as init by
 # tools/weft-run). `=`, not `:=`: USER_TESTS may be defined after this file.
-QEMU_TEST_GROUPS ?= boot sched sched-prio sched-mlfq sched-fair sync deadlock mm fs poll mqueue \
+QEMU_TEST_GROUPS ?= boot sched sched-prio sched-mlfq sched-fair smp sync deadlock mm fs poll mqueue \
 	fault loader-no-kernel loader-bad-kernel
 QEMU_GUEST_TESTS ?= $(addprefix guest:/tests/,$(sort $(notdir $(USER_TESTS)))) \
 	$(addprefix guest:/tests/green/,$(notdir $(GREEN_MUSL_TESTS)))
-QEMU_TESTS ?= $(QEMU_TEST_GROUPS) $(QEMU_GUEST_TESTS)
+# Host scripts that boot through weft-run and check its results
+# (tests/qemu/scripts/NAME).
+QEMU_SCRIPT_TESTS ?= script:trace_smp2
+QEMU_TESTS ?= $(QEMU_TEST_GROUPS) $(QEMU_GUEST_TESTS) $(QEMU_SCRIPT_TESTS)
 
 qemu-test: $(ESP_IMG)
 	@tests/qemu/run --build $(BUILD) --image $(ESP_IMG) $(QEMU_TESTS)
 
 # Tests of the test tools themselves (no QEMU): weft-run's console parser
-# on recorded logs, its command line, and how tests/qemu/run judges guest
-# test programs.
+# on recorded logs, its command line, how tests/qemu/run judges guest
+# test programs, and the scheduler-trace converter (tools/weft-trace).
 .PHONY: tools-test
 tools-test:
-	@tools/tests/test-weft-run && tools/tests/test-qemu-run
+	@tools/tests/test-weft-run && tools/tests/test-qemu-run && tools/tests/test-weft-trace

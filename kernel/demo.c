@@ -5,7 +5,8 @@
  *     between lines. The lines interleave: while one sleeps, the other
  *     runs. Expected (the order within a pair may vary):
  *        sing: line 1   dance: step 1   sing: line 2   dance: step 2 ...
- *  2. Preemption: two threads that spin and never yield. Both report
+ *  2. Preemption: two threads that spin and never yield, both on one CPU
+ *     (with several CPUs they would simply run side by side). Both report
  *     progress every 100 ms, alternately, because the timer interrupt takes
  *     the CPU from each at the end of its quantum. (Without preemption the
  *     first would print all its lines before the second printed any.)
@@ -98,18 +99,36 @@ static void yielder(void *arg)
 		thread_yield();
 }
 
+/*
+ * Keep the caller, and the threads it creates (they inherit the mask), on
+ * the CPU it runs on; returns the old mask for sched_set_affinity.
+ */
+static uint64_t stay_on_this_cpu(void)
+{
+	struct thread *me = thread_current();
+	uint64_t mask = sched_get_affinity(me);
+	sched_set_affinity(me, 1ull << sched_thread_cpu(me));
+	return mask;
+}
+
 uint64_t demo_switch_cycles(unsigned n)
 {
 	struct pingpong p = { n };
+	/* Both on one CPU: on two, each yield would find nothing to switch to. */
+	uint64_t mask = stay_on_this_cpu();
 	uint64_t start = arch_cycles();
 	struct thread *a = kthread_create("yield-a", yielder, &p);
 	struct thread *b = kthread_create("yield-b", yielder, &p);
+	if (a)
+		kthread_join(a, NULL);
+	if (b)
+		kthread_join(b, NULL);
+	uint64_t cycles = arch_cycles() - start;
+	sched_set_affinity(thread_current(), mask);
 	if (!a || !b)
 		return 0;
-	kthread_join(a, NULL);
-	kthread_join(b, NULL);
 	/* 2n yields, each one switch, plus a handful to start and join. */
-	return (arch_cycles() - start) / (2ull * n);
+	return cycles / (2ull * n);
 }
 
 void demo_main(void *arg)
@@ -119,8 +138,10 @@ void demo_main(void *arg)
 	printk("Lesson: sing and dance -- two threads, sleeping between lines, interleave\n");
 	run_pair(&t[0], "sing", sing, NULL, "dance", dance, NULL);
 
-	printk("\nLesson: preemption -- two threads that never yield both make progress\n");
+	printk("\nLesson: preemption -- two threads that never yield, on one CPU, both make progress\n");
+	uint64_t mask = stay_on_this_cpu();
 	run_pair(&t[2], "spin-A", spinner, "spin-A", "spin-B", spinner, "spin-B");
+	sched_set_affinity(thread_current(), mask);
 
 	printk("\nThreads (tid, name, state, timer ticks run, context switches):\n");
 	print_thread_table();

@@ -60,7 +60,9 @@ bench: deps bench-deps
 # target fails then all the same.
 bench-all: $(ESP_IMG) $(USER_BENCH) $(BENCH_LINUX_INIT) $(GREEN_BENCH)
 	@tools/bench-report --build $(BUILD) --image $(ESP_IMG) --runs $(BENCH_RUNS); \
-	status=$$?; echo; $(GREEN_BENCH) && exit $$status
+	status=$$?; echo; \
+	tools/bench-scaling --build $(BUILD) --image $(ESP_IMG) --runs $(BENCH_SCALING_RUNS) || status=1; \
+	echo; $(GREEN_BENCH) && exit $$status
 
 unit-test: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do \

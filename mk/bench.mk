@@ -7,6 +7,8 @@
 #   make bench-deps       install BENCH_DEB_PACKAGES (as root; else says what to type)
 #   make bench-linux      the benchmark on Linux only
 #   make bench-weft       the benchmark on Weft only
+#   make bench-scaling    cpu_scaling: N threads on N CPUs (N = 1, 2, 4), Weft,
+#                         Weft with the GIL, Linux (tools/bench-scaling)
 #
 # `make test` never depends on any of this.
 
@@ -18,7 +20,7 @@ BENCH_LINUX_INIT   := $(BUILD)/bench/linux_init
 # Runs per side; the table shows the best and the medians (make bench BENCH_RUNS=1).
 BENCH_RUNS         ?= 5
 
-.PHONY: bench-deps bench-linux bench-weft
+.PHONY: bench-deps bench-linux bench-weft bench-scaling
 
 bench-deps: $(BENCH_DEPS_STAMP)
 
@@ -60,3 +62,9 @@ bench-linux: bench-deps $(USER_BENCH) $(BENCH_LINUX_INIT)
 
 bench-weft: $(ESP_IMG)
 	@tools/weft-run --no-build --build $(BUILD) --image $(ESP_IMG) --smp 1 --timeout 300 -- /bench/bench
+
+# Boots per cell of the scaling table (each boot is already a best of 3).
+BENCH_SCALING_RUNS ?= 1
+
+bench-scaling: bench-deps $(ESP_IMG) $(USER_BENCH) $(BENCH_LINUX_INIT)
+	@tools/bench-scaling --build $(BUILD) --image $(ESP_IMG) --runs $(BENCH_SCALING_RUNS)

@@ -10,7 +10,7 @@
 #   USER_DEMOS         /demos:  the lessons (userland/demos/*.c, not green_*)
 #   USER_TESTS         /tests:  test_* programs, each prints TAP
 #   USER_TEST_HELPERS  /tests:  programs the tests exec (not tests themselves)
-#   USER_BENCH         /bench:  the benchmark
+#   USER_BENCH         /bench:  the benchmarks (bench, cpu_scaling)
 
 USER_CC     ?= musl-gcc
 USER_CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
@@ -24,7 +24,7 @@ USER_BIN          := $(addprefix $(USER_OUT)/bin/,$(USER_BIN_NAMES))
 USER_DEMOS        := $(addprefix $(USER_OUT)/demos/,$(USER_DEMO_NAMES))
 USER_TESTS        := $(addprefix $(USER_OUT)/tests/,$(USER_TEST_NAMES))
 USER_TEST_HELPERS := $(USER_OUT)/tests/exec_helper
-USER_BENCH        := $(USER_OUT)/bench/bench
+USER_BENCH        := $(USER_OUT)/bench/bench $(USER_OUT)/bench/cpu_scaling
 
 USER_SH_SRCS  := $(wildcard userland/sh/*.c)
 USER_TEST_HDR := userland/tests/tap.h userland/tests/guest.h
@@ -50,7 +50,7 @@ $(USER_OUT)/tests/%: userland/tests/%.c $(USER_TEST_HDR)
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CFLAGS) -static -o $@ $<
 
-$(USER_OUT)/bench/bench: userland/bench/bench.c
+$(USER_OUT)/bench/%: userland/bench/%.c
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CFLAGS) -static -o $@ $<
 

@@ -16,6 +16,7 @@
 #ifndef WEFT_GUEST_H
 #define WEFT_GUEST_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,22 @@ static inline bool on_weft(void)
 {
 	struct utsname u;
 	return uname(&u) == 0 && strcmp(u.sysname, "Weft") == 0;
+}
+
+/* The whole file into buf (NUL-terminated): its length, or -1. For
+ * /proc files, whose size stat() does not tell. */
+static inline ssize_t guest_read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t got = 0;
+	ssize_t r;
+	while (got + 1 < size && (r = read(fd, buf + got, size - 1 - got)) > 0)
+		got += (size_t)r;
+	buf[got] = '\0';
+	close(fd);
+	return (ssize_t)got;
 }
 
 /* MemFree in KiB, or -1 if /proc/meminfo cannot be read. */

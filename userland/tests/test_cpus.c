@@ -37,26 +37,11 @@ static pid_t my_tid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-/* The whole file into buf (NUL-terminated): its length, or -1. */
-static ssize_t read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t got = 0;
-	ssize_t r;
-	while (got + 1 < size && (r = read(fd, buf + got, size - 1 - got)) > 0)
-		got += (size_t)r;
-	buf[got] = '\0';
-	close(fd);
-	return (ssize_t)got;
-}
-
 /* Field k (proc(5) numbering, k >= 3) of a stat file, or -1. */
 static long stat_field(const char *path, int k)
 {
 	char text[1024];
-	if (read_text(path, text, sizeof text) <= 0)
+	if (guest_read_text(path, text, sizeof text) <= 0)
 		return -1;
 	char *p = strrchr(text, ')');       /* the name may hold ") " */
 	if (!p)
@@ -164,7 +149,7 @@ static void proc_stat_format(void)
 {
 	NEED_CPUS();
 	static char text[65536];
-	REQUIRE(read_text("/proc/stat", text, sizeof text) > 0);
+	REQUIRE(guest_read_text("/proc/stat", text, sizeof text) > 0);
 	REQUIRE(strncmp(text, "cpu  ", 5) == 0);    /* two spaces, as Linux */
 
 	int cpu_lines = 0, next = 0;
@@ -202,7 +187,7 @@ static void proc_cpuinfo_format(void)
 {
 	NEED_CPUS();
 	static char text[1 << 18];
-	REQUIRE(read_text("/proc/cpuinfo", text, sizeof text) > 0);
+	REQUIRE(guest_read_text("/proc/cpuinfo", text, sizeof text) > 0);
 	CHECK(strstr(text, " fpu ") != NULL);     /* every x86-64 CPU has these */
 	CHECK(strstr(text, " sse2") != NULL);
 	int blocks = 0, names = 0, flags = 0, mhz = 0;
@@ -291,7 +276,7 @@ static void pinning_moves_the_caller(void)
 		CHECK_EQ(stat_field("/proc/self/stat", 39), k);
 
 		char text[4096], want[64];
-		CHECK(read_text("/proc/self/status", text, sizeof text) > 0);
+		CHECK(guest_read_text("/proc/self/status", text, sizeof text) > 0);
 		snprintf(want, sizeof want, "\nCpus_allowed_list:\t%d\n", k);
 		CHECK(strstr(text, want) != NULL);
 		CHECK(strstr(text, "\nCpus_allowed:\t") != NULL);
@@ -304,7 +289,7 @@ static void pinning_moves_the_caller(void)
 		return;
 	/* With all CPUs allowed, the list is a range. */
 	char text[4096], want[64];
-	CHECK(read_text("/proc/self/status", text, sizeof text) > 0);
+	CHECK(guest_read_text("/proc/self/status", text, sizeof text) > 0);
 	snprintf(want, sizeof want, "\nCpus_allowed_list:\t%d-%d\n", cpu_ids[0],
 	         cpu_ids[nprocs - 1]);
 	if (cpu_ids[nprocs - 1] - cpu_ids[0] == nprocs - 1)
@@ -374,7 +359,7 @@ static void threads_inherit_and_have_their_own_mask(void)
 	snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)w.tid);
 	CHECK_EQ(stat_field(path, 39), w.move_to);
 	snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)w.tid);
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	snprintf(want, sizeof want, "\nCpus_allowed_list:\t%d\n", w.move_to);
 	CHECK(strstr(text, want) != NULL);
 	/* And another thread's mask can be read and set by its tid. */

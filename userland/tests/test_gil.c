@@ -73,21 +73,6 @@ static double now_s(clockid_t clk)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* The whole file into buf (NUL-terminated): its length, or -1. */
-static ssize_t read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t got = 0;
-	ssize_t r;
-	while (got + 1 < size && (r = read(fd, buf + got, size - 1 - got)) > 0)
-		got += (size_t)r;
-	buf[got] = '\0';
-	close(fd);
-	return (ssize_t)got;
-}
-
 static int write_text(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -104,7 +89,7 @@ static int write_text(const char *path, const char *s)
 static long long gil_field(const char *key)
 {
 	char text[512], *p = text;
-	if (read_text("/proc/self/gil", text, sizeof text) <= 0)
+	if (guest_read_text("/proc/self/gil", text, sizeof text) <= 0)
 		return -1;
 	size_t k = strlen(key);
 	while (p && *p) {
@@ -140,7 +125,7 @@ static bool cpu_totals(double *total, double *busy)
 {
 	char text[4096];
 	unsigned long long v[8] = {0};
-	if (read_text("/proc/stat", text, sizeof text) <= 0 ||
+	if (guest_read_text("/proc/stat", text, sizeof text) <= 0 ||
 	    sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
 	           &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4)
 		return false;
@@ -444,7 +429,7 @@ static void prctl_and_proc(void)
 	CHECK_EQ(gil_field("interval_us"), 1000);
 
 	char text[64];
-	CHECK(read_text("/proc/self/gil_interval_us", text, sizeof text) > 0);
+	CHECK(guest_read_text("/proc/self/gil_interval_us", text, sizeof text) > 0);
 	CHECK_EQ(atoi(text), 1000);
 	CHECK_EQ(write_text("/proc/self/gil_interval_us", "2500\n"), 0);
 	CHECK_EQ(prctl(PR_WEFT_GET_GIL_INTERVAL, 0, 0, 0, 0), 2500);
@@ -537,7 +522,7 @@ static void blocked_thread_lets_go(void)
 	/* Until it sleeps in its read (this thread runs, so it is not
 	 * waiting for the GIL). */
 	for (int i = 0; i < 100000 && strcmp(text, "pipe") != 0; i++) {
-		read_text(path, text, sizeof text);
+		guest_read_text(path, text, sizeof text);
 		if (strcmp(text, "pipe") != 0)
 			sched_yield();
 	}

@@ -30,21 +30,6 @@ static pid_t my_tid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-/* The whole file into buf (NUL-terminated): its length, or -1. */
-static ssize_t read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t got = 0;
-	ssize_t r;
-	while (got + 1 < size && (r = read(fd, buf + got, size - 1 - got)) > 0)
-		got += (size_t)r;
-	buf[got] = '\0';
-	close(fd);
-	return (ssize_t)got;
-}
-
 static void task_path(char *buf, size_t size, pid_t tid, const char *file)
 {
 	snprintf(buf, size, "/proc/self/task/%d/%s", (int)tid, file);
@@ -55,7 +40,7 @@ static char task_state(pid_t tid)
 {
 	char path[64], text[1024];
 	task_path(path, sizeof path, tid, "stat");
-	if (read_text(path, text, sizeof text) <= 0)
+	if (guest_read_text(path, text, sizeof text) <= 0)
 		return '?';
 	const char *paren = strrchr(text, ')'); /* the name may hold ") " */
 	return paren && paren[1] == ' ' ? paren[2] : '?';
@@ -160,7 +145,7 @@ static void task_lists_every_thread(void)
 	}
 	/* Threads count in the process's status too. */
 	char text[2048];
-	CHECK(read_text("/proc/self/status", text, sizeof text) > 0);
+	CHECK(guest_read_text("/proc/self/status", text, sizeof text) > 0);
 	CHECK(strstr(text, "Threads:\t4\n") != NULL);
 
 	pid_t gone = w[0].tid;
@@ -183,16 +168,16 @@ static void comm_set_and_read_back(void)
 	struct waiter w;
 	char path[64], text[64], self_comm[64];
 
-	REQUIRE(read_text("/proc/self/comm", self_comm, sizeof self_comm) > 1);
+	REQUIRE(guest_read_text("/proc/self/comm", self_comm, sizeof self_comm) > 1);
 	REQUIRE(start_waiter(&w));
 	/* For another thread, musl writes /proc/self/task/<tid>/comm. */
 	CHECK_EQ(pthread_setname_np(w.th, "worker-one"), 0);
 	task_path(path, sizeof path, w.tid, "comm");
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	CHECK(strcmp(text, "worker-one\n") == 0);
 	/* stat and status show the thread's own name. */
 	task_path(path, sizeof path, w.tid, "stat");
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	char want[64];
 	snprintf(want, sizeof want, "%d (worker-one) ", (int)w.tid);
 	CHECK(strncmp(text, want, strlen(want)) == 0);
@@ -203,15 +188,15 @@ static void comm_set_and_read_back(void)
 	CHECK(fd >= 0);
 	CHECK_EQ(write(fd, "a-very-long-thread-name", 23), 23);
 	close(fd);
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	CHECK(strcmp(text, "a-very-long-thr\n") == 0);
 
 	/* Renaming another thread leaves the process's name alone. */
-	CHECK(read_text("/proc/self/comm", text, sizeof text) > 0);
+	CHECK(guest_read_text("/proc/self/comm", text, sizeof text) > 0);
 	CHECK(strcmp(text, self_comm) == 0);
 	/* The main thread's comm is the process's. */
 	task_path(path, sizeof path, getpid(), "comm");
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	CHECK(strcmp(text, self_comm) == 0);
 	CHECK(stop_waiter(&w));
 }
@@ -239,7 +224,7 @@ static void comm_of_another_process_is_refused(void)
 		close(fd);
 	}
 	char text[64];
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	CHECK(strcmp(text, "intruder\n") != 0);
 	close(fds[1]);                      /* the child reads EOF and exits */
 	int status;
@@ -255,7 +240,7 @@ static void blocked_thread_shows_what_it_waits_for(void)
 	REQUIRE(start_waiter(&w));
 	CHECK(wait_for_state(w.tid, 'S'));  /* asleep in read() */
 	task_path(path, sizeof path, w.tid, "status");
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	CHECK(strstr(text, "State:\tS (sleeping)\n") != NULL);
 	snprintf(want, sizeof want, "\nPid:\t%d\n", (int)w.tid);
 	CHECK(strstr(text, want) != NULL);
@@ -263,7 +248,7 @@ static void blocked_thread_shows_what_it_waits_for(void)
 	CHECK(strstr(text, want) != NULL);
 
 	task_path(path, sizeof path, w.tid, "wchan");
-	ssize_t n = read_text(path, text, sizeof text);
+	ssize_t n = guest_read_text(path, text, sizeof text);
 	CHECK(n > 0);
 	if (on_weft())
 		CHECK(strcmp(text, "pipe") == 0);
@@ -273,7 +258,7 @@ static void blocked_thread_shows_what_it_waits_for(void)
 	CHECK_EQ(task_state(my_tid()), 'R');
 	if (on_weft()) {
 		task_path(path, sizeof path, my_tid(), "wchan");
-		CHECK(read_text(path, text, sizeof text) > 0);
+		CHECK(guest_read_text(path, text, sizeof text) > 0);
 		CHECK(strcmp(text, "0") == 0);
 	}
 	CHECK(stop_waiter(&w));
@@ -305,7 +290,7 @@ static void wchan_of_a_mutex_waiter(void)
 		nanosleep(&ms, NULL);
 	CHECK(wait_for_state(locker_tid, 'S'));
 	task_path(path, sizeof path, locker_tid, "wchan");
-	CHECK(read_text(path, text, sizeof text) > 0);
+	CHECK(guest_read_text(path, text, sizeof text) > 0);
 	if (on_weft())
 		CHECK(strcmp(text, "futex") == 0);
 	pthread_mutex_unlock(&pm);
